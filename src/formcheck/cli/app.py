@@ -1,0 +1,16 @@
+"""The root Typer application. Command modules register themselves on import."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="formcheck",
+    help="Check exercise form from video: reps, holds and faults for the back-spasm programme.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Command modules: imported for their side effect of adding commands to `app`.
+from formcheck.cli import commands as _commands  # noqa: E402,F401

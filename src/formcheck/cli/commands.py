@@ -1,0 +1,3 @@
+"""Imports every command module so each can register itself on the root app."""
+
+# Each module below defines its commands with ``@app.command()`` on formcheck.cli.app.app.

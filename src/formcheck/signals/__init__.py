@@ -1,0 +1,1 @@
+"""Pure signal functions over landmarks: geometry, filtering, side and view checks."""
