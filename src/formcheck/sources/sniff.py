@@ -1,0 +1,102 @@
+"""Guess what a file holds from its first bytes, so errors can say why it is not a video."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+# How much of each end of an MP4/MOV to scan for track handlers.
+_MP4_SCAN_BYTES = 4 * 1024 * 1024
+
+
+class Content(str, Enum):
+    VIDEO = "video"
+    IMAGE = "image"
+    AUDIO = "audio"
+    TEXT = "text"
+    UNKNOWN = "unknown"
+
+
+_AUDIO_MP4_BRANDS = (b"M4A ", b"M4B ", b"M4P ", b"F4A ", b"F4B ")
+
+
+def sniff(head: bytes) -> tuple[Content, str]:
+    """``(content, format name)`` from a file's first bytes (64 are enough)."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return Content.IMAGE, "PNG"
+    if head.startswith(b"\xff\xd8\xff"):
+        return Content.IMAGE, "JPEG"
+    if head.startswith((b"II*\x00", b"MM\x00*")):
+        return Content.IMAGE, "TIFF"
+    if head.startswith(b"BM") and len(head) >= 14:
+        return Content.IMAGE, "BMP"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return Content.VIDEO, "GIF"  # possibly animated; OpenCV's FFmpeg reads both kinds
+    if head[:4] == b"RIFF":
+        kind = head[8:12]
+        if kind == b"WEBP":
+            return Content.IMAGE, "WebP"
+        if kind.startswith(b"AVI"):
+            return Content.VIDEO, "AVI"
+        if kind == b"WAVE":
+            return Content.AUDIO, "WAV"
+    if head[4:8] == b"ftyp":
+        if head[8:12] in _AUDIO_MP4_BRANDS:
+            return Content.AUDIO, "M4A"
+        return Content.VIDEO, "MP4/MOV"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return Content.VIDEO, "Matroska/WebM"
+    if head.startswith((b"FLV", b"\x00\x00\x01\xba", b"\x30\x26\xb2\x75")):
+        return Content.VIDEO, "FLV/MPEG/ASF"
+    if head[:1] == b"\x47" and len(head) > 188 and head[188:189] == b"\x47":
+        return Content.VIDEO, "MPEG-TS"
+    if head.startswith((b"ID3", b"fLaC", b"caff")):
+        return Content.AUDIO, "audio"
+    if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
+        return Content.AUDIO, "AIFF"
+    # MPEG audio / ADTS AAC frame sync: 11 set bits (JPEG's FF D8 was caught above).
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
+        return Content.AUDIO, "MP3/AAC"
+    if _looks_like_text(head):
+        return Content.TEXT, "text"
+    return Content.UNKNOWN, "unknown"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if not head or b"\x00" in head:
+        return False
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        # A multi-byte character may be cut at the end of the sample.
+        try:
+            text = head[:-3].decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    printable = sum(ch.isprintable() or ch in "\t\r\n" for ch in text)
+    return printable >= 0.95 * len(text)
+
+
+def mp4_track_kinds(path: Path) -> set[str]:
+    """Handler types (``"vide"``, ``"soun"``, ...) of an MP4/MOV's tracks.
+
+    Scans both ends of the file for ``hdlr`` boxes: the index (``moov``) sits
+    at the start or the end. An empty set means no index was found, which is
+    what a recording cut off before it was finalised looks like.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        chunks = [handle.read(_MP4_SCAN_BYTES)]
+        if size > _MP4_SCAN_BYTES:
+            handle.seek(max(_MP4_SCAN_BYTES, size - _MP4_SCAN_BYTES))
+            chunks.append(handle.read())
+    kinds: set[str] = set()
+    for chunk in chunks:
+        start = chunk.find(b"hdlr")
+        while start != -1:
+            # hdlr box: 'hdlr', version/flags (4), pre_defined (4), handler_type (4).
+            handler = chunk[start + 12 : start + 16]
+            if len(handler) == 4 and handler.isalpha():
+                kinds.add(handler.decode("ascii"))
+            start = chunk.find(b"hdlr", start + 4)
+    return kinds & {"vide", "soun", "text", "sbtl", "subt", "meta", "hint", "tmcd"}
