@@ -19,7 +19,7 @@ from formcheck.errors import InputError
 from formcheck.sources.base import FrameSource
 from formcheck.sources.capture import DEFAULT_FPS, CaptureSource
 from formcheck.sources.images import IMAGE_EXTENSIONS, ImageSequenceSource, list_images
-from formcheck.sources.sniff import Content, mp4_track_kinds, sniff
+from formcheck.sources.sniff import Content, looks_like_mpeg_audio, mp4_track_kinds, sniff
 
 VIDEO_EXTENSIONS = frozenset(
     {".mp4", ".m4v", ".mov", ".avi", ".webm", ".mkv", ".gif", ".mpg", ".mpeg", ".ts", ".wmv"}
@@ -28,7 +28,7 @@ VIDEO_EXTENSIONS = frozenset(
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 # Give up on an unreachable stream after this long instead of FFmpeg's default minutes.
 _STREAM_TIMEOUT_MS = 10_000
-_SNIFF_BYTES = 512
+_SNIFF_BYTES = 4096
 
 
 def open_source(spec: str | Path | int, *, fps: float | None = None) -> FrameSource:
@@ -72,7 +72,8 @@ def open_path(path: Path, *, fps: float | None = None) -> FrameSource:
     if size == 0:
         raise InputError(f"{path} is empty (0 bytes)")
     with path.open("rb") as handle:
-        content, kind = sniff(handle.read(_SNIFF_BYTES))
+        head = handle.read(_SNIFF_BYTES)
+    content, kind = sniff(head)
     suffix = path.suffix.lower()
     if content is Content.IMAGE:
         if suffix in IMAGE_EXTENSIONS:
@@ -85,14 +86,14 @@ def open_path(path: Path, *, fps: float | None = None) -> FrameSource:
         raise InputError(f"{path} holds audio only ({kind}), no video track")
     if content is Content.TEXT:
         raise InputError(f"{path} is a text file, not a video")
-    return _open_video_file(path, content, kind, fps)
+    return _open_video_file(path, head, fps)
 
 
-def _open_video_file(path: Path, content: Content, kind: str, fps: float | None) -> FrameSource:
+def _open_video_file(path: Path, head: bytes, fps: float | None) -> FrameSource:
     capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     if not capture.isOpened():
         capture.release()
-        raise InputError(_why_not_opened(path, content, kind))
+        raise InputError(_why_not_opened(path, head))
     if capture.get(cv2.CAP_PROP_FRAME_WIDTH) <= 0:
         capture.release()
         raise InputError(f"{path} has no video track (audio only?)")
@@ -103,7 +104,8 @@ def _open_video_file(path: Path, content: Content, kind: str, fps: float | None)
     return source
 
 
-def _why_not_opened(path: Path, content: Content, kind: str) -> str:
+def _why_not_opened(path: Path, head: bytes) -> str:
+    content, kind = sniff(head)
     if content is Content.VIDEO and kind == "MP4/MOV":
         tracks = mp4_track_kinds(path)
         if not tracks:
@@ -118,6 +120,8 @@ def _why_not_opened(path: Path, content: Content, kind: str) -> str:
             f"cannot open {path}: the {kind} file is damaged, truncated "
             "or uses an unsupported codec"
         )
+    if looks_like_mpeg_audio(head):
+        return f"{path} holds audio only (MP3/AAC), no video track"
     return f"{path} is not a video file (or one OpenCV cannot read)"
 
 

@@ -54,12 +54,27 @@ def sniff(head: bytes) -> tuple[Content, str]:
         return Content.AUDIO, "audio"
     if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
         return Content.AUDIO, "AIFF"
-    # MPEG audio / ADTS AAC frame sync: 11 set bits (JPEG's FF D8 was caught above).
-    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
-        return Content.AUDIO, "MP3/AAC"
     if _looks_like_text(head):
         return Content.TEXT, "text"
     return Content.UNKNOWN, "unknown"
+
+
+def looks_like_mpeg_audio(head: bytes) -> bool:
+    """Bare MP3 / ADTS AAC frames at the start (no ID3 tag); give it ~4 KB.
+
+    Asks for a plausible first frame header whose first two bytes come back at
+    least twice more (the following frames), so random data is not taken for
+    audio. Callers use it only to explain a file OpenCV failed to open.
+    """
+    if len(head) < 3 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return False
+    if head.count(head[:2]) < 3:
+        return False
+    if head[1] & 0xF6 == 0xF0:  # ADTS: sync 12 bits, layer 00
+        return True
+    version, layer = (head[1] >> 3) & 3, (head[1] >> 1) & 3
+    bitrate, rate = head[2] >> 4, (head[2] >> 2) & 3
+    return version != 1 and layer != 0 and bitrate not in (0, 15) and rate != 3
 
 
 def _looks_like_text(head: bytes) -> bool:

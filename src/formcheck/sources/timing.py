@@ -11,8 +11,9 @@ class TimestampClock:
     The container's time (``CAP_PROP_POS_MSEC`` after each read) is trusted
     when it is finite and moves forward, which times variable-frame-rate phone
     clips right. When it is missing, 0 after the first frame, or does not
-    increase, the frame gets ``index / fps`` (or one frame period after the
-    previous frame, if that is later). Times start at 0 for the first frame.
+    increase, the frame is timed one frame period (``1 / fps``) after the
+    previous one, which is ``index / fps`` for a container without times.
+    Times start at 0 for the first frame.
 
     Attributes:
         fallbacks: how many frames were timed by the fallback rule.
@@ -31,9 +32,10 @@ class TimestampClock:
         t = self._container_time(index, container_ms)
         if t is None:
             self.fallbacks += 1
-            t = index / self.fps
-            if self._last_s is not None and t <= self._last_s:
-                t = self._last_s + 1.0 / self.fps
+            # One period after the previous frame: equals index / fps when the
+            # container gives no times at all, and, unlike index / fps, cannot run
+            # ahead of later valid times of a clip whose real rate differs from fps.
+            t = index / self.fps if self._last_s is None else self._last_s + 1.0 / self.fps
         self._last_s = t
         return t
 
