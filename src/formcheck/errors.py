@@ -25,3 +25,11 @@ class InputError(FormcheckError):
 
 class ModelError(FormcheckError):
     """The pose model cannot be found, built or loaded."""
+
+
+class ConfigError(FormcheckError):
+    """An exercise definition, patient config or command-line setting is invalid."""
+
+
+class OutputError(FormcheckError):
+    """An output cannot be written (exists without --force, read-only folder, full disk)."""
