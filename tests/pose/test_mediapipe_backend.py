@@ -81,7 +81,7 @@ def test_segmentation_mask_matches_the_frame(glute_bridge_clip: Path):
                 break
     assert pose.detected and estimator.last_mask is not None
     assert estimator.last_mask.shape == (frame.image.shape[0], frame.image.shape[1])
-    assert 0.0 <= estimator.last_mask.min() and estimator.last_mask.max() <= 1.0
+    assert estimator.last_mask.min() >= 0.0 and estimator.last_mask.max() <= 1.0
     assert estimator.last_mask.mean() > 0.01  # the person covers part of the frame
 
 
