@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from formcheck.errors import InputError
-from formcheck.pose.recording import _ARRAYS, FORMAT_VERSION, PoseRecording
+from formcheck.pose.recording import ARRAY_NAMES, FORMAT_VERSION, PoseRecording
 from formcheck.types import PoseFrame
 
 
@@ -104,7 +104,7 @@ def test_wrong_shapes_are_refused():
 
 def write_npz(path: Path, meta: object | None, drop: str | None = None) -> Path:
     recording = make_recording()
-    arrays = {name: getattr(recording, name) for name in _ARRAYS if name != drop}
+    arrays = {name: getattr(recording, name) for name in ARRAY_NAMES if name != drop}
     if meta is not None:
         arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     np.savez_compressed(path, **arrays)

@@ -27,7 +27,7 @@ from formcheck.types import PoseFrame
 FORMAT_NAME = "formcheck-pose-recording"
 FORMAT_VERSION = 1
 
-_ARRAYS = ("timestamps", "indices", "image_sizes", "detected", "xy", "z", "visibility", "world")
+ARRAY_NAMES = ("timestamps", "indices", "image_sizes", "detected", "xy", "z", "visibility", "world")
 
 
 def _frozen(array: np.ndarray, dtype: type) -> np.ndarray:
@@ -101,7 +101,7 @@ class PoseRecording:
         cls, frames: Iterable[PoseFrame], *, fps: float, model_id: str, source: str = ""
     ) -> PoseRecording:
         """Collect pose frames (in time order) into a recording."""
-        rows: dict[str, list[Any]] = {name: [] for name in _ARRAYS}
+        rows: dict[str, list[Any]] = {name: [] for name in ARRAY_NAMES}
         nan_xy = np.full((NUM_LANDMARKS, 2), np.nan, dtype=np.float32)
         nan_z = np.full(NUM_LANDMARKS, np.nan, dtype=np.float32)
         nan_world = np.full((NUM_LANDMARKS, 3), np.nan, dtype=np.float32)
@@ -162,7 +162,7 @@ class PoseRecording:
         """Write to ``path`` atomically: a temporary file in the same folder, then a rename."""
         path = Path(path)
         meta = np.frombuffer(json.dumps(self.metadata()).encode("utf-8"), dtype=np.uint8)
-        arrays = {name: getattr(self, name) for name in _ARRAYS}
+        arrays = {name: getattr(self, name) for name in ARRAY_NAMES}
         fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -187,12 +187,12 @@ class PoseRecording:
         except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
             raise InputError(f"{path} is not a pose recording (cannot read it as .npz)") from exc
         meta = _read_meta(path, contents.get("meta"))
-        missing = [name for name in _ARRAYS if name not in contents]
+        missing = [name for name in ARRAY_NAMES if name not in contents]
         if missing:
             raise InputError(f"{path} is a damaged pose recording: missing {', '.join(missing)}")
         try:
             return cls(
-                **{name: contents[name] for name in _ARRAYS},
+                **{name: contents[name] for name in ARRAY_NAMES},
                 fps=float(meta["fps"]),
                 model_id=str(meta["model_id"]),
                 source=str(meta.get("source", "")),
