@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from typing import Protocol
@@ -67,6 +68,21 @@ def take_over_rotation(capture: Capture) -> int:
 
 def _now_ms(wall_clock: Callable[[], float]) -> float:
     return wall_clock() * 1000.0
+
+
+def _describe(capture: Capture) -> dict[str, str]:
+    """Backend and codec, for reports (empty for captures that cannot say)."""
+    extra: dict[str, str] = {}
+    backend = getattr(capture, "getBackendName", None)
+    if backend is not None:
+        with contextlib.suppress(cv2.error):
+            extra["backend"] = str(backend())
+    code = capture.get(cv2.CAP_PROP_FOURCC)
+    if np.isfinite(code) and 0 < code < 2**32:
+        codec = int(code).to_bytes(4, "little").decode("ascii", "replace").strip("\0 ")
+        if codec and codec.isprintable():
+            extra["codec"] = codec
+    return extra
 
 
 def _positive_or_none(value: float) -> float | None:
@@ -136,6 +152,7 @@ class CaptureSource(FrameSource):
             frame_count=None if known_count is None else int(known_count),
             rotation=rotation,
             source=source,
+            extra=_describe(capture),
         )
         clock = TimestampClock(fps or container_fps or DEFAULT_FPS)
         return cls(
