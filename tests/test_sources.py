@@ -87,6 +87,7 @@ def test_video_formats_give_all_frames_timed_at_fps(tmp_path: Path, fourcc: str,
         assert (source.info.width, source.info.height) == SIZE
         assert source.info.fps == pytest.approx(FPS)
         assert source.info.frame_count == 20
+        assert source.info.extra["backend"] == "FFMPEG" and source.info.extra["codec"]
         frames = list(source)
     assert [f.index for f in frames] == list(range(20))
     times = np.array([f.timestamp_s for f in frames])
