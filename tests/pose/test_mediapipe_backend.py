@@ -70,6 +70,7 @@ def test_closed_estimator_refuses_frames_and_closes_twice():
         estimator.estimate(blank_frame(0, 0.0))
 
 
+@pytest.mark.shared
 def test_segmentation_mask_matches_the_frame(glute_bridge_clip: Path):
     with (
         open_source(glute_bridge_clip) as source,
