@@ -1,0 +1,393 @@
+"""The exercise analyzer: one ``step(pose)`` per frame, the same for live and recorded video.
+
+pose -> conditioning -> near side -> frame check -> signals -> counter ->
+per-rep metrics -> fault rules -> :class:`FrameAnalysis`; ``finish()`` gives the
+session's reps, faults and unjudged spans. No I/O; time comes from the frames.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from formcheck.analysis.counter import CounterEvent, CycleCounter, RepCounter, RepTiming
+from formcheck.analysis.faults import FaultHit, evaluate, quality
+from formcheck.analysis.metrics import RepAccumulator, lower_bound_metrics
+from formcheck.analysis.state import FrameAnalysis, FrameStatus, Phase, RepEvent
+from formcheck.exercises.schema import ExerciseSpec
+from formcheck.report.model import FaultEvent, Rep, UnjudgedSpan
+from formcheck.signals.measure import measure
+from formcheck.signals.side import NearSideTracker
+from formcheck.signals.smoothing import LandmarkSmoother, SmoothingConfig
+from formcheck.signals.view import check_frame
+from formcheck.types import PoseFrame
+
+_KIND = {"reps": "rep", "holds": "hold", "cycles": "cycle"}
+
+
+@dataclass
+class _Span:
+    reason: str
+    start_s: float
+    end_s: float
+
+
+@dataclass
+class AnalysisResult:
+    """Everything the analysis found, before it is dressed as a report."""
+
+    exercise: ExerciseSpec
+    reps: list[Rep]
+    faults: list[FaultEvent]
+    unjudged: list[UnjudgedSpan]
+    series_t: list[float]
+    series: dict[str, list[float]]
+    frames: int
+    frames_with_pose: int
+    duration_s: float
+    active_s: float
+    near_side: str | None
+    view: str
+    notes: list[str] = field(default_factory=list)
+    judgeable: bool = True
+    confidence: float = 1.0
+
+
+class ExerciseAnalyzer:
+    """Analyses one exercise, frame by frame.
+
+    Args:
+        spec: the exercise definition (rules as data).
+        smoothing: landmark conditioning parameters.
+        keep_series: keep per-frame signal values for plots and reports
+            (a few floats a frame; off for very long live sessions).
+    """
+
+    def __init__(
+        self,
+        spec: ExerciseSpec,
+        smoothing: SmoothingConfig | None = None,
+        keep_series: bool = True,
+    ) -> None:
+        self.spec = spec
+        self._smoother = LandmarkSmoother(smoothing)
+        self._side = NearSideTracker()
+        counting = spec.counting
+        self._counter: RepCounter | CycleCounter = (
+            CycleCounter(counting) if counting.kind == "cycles" else RepCounter(counting)
+        )
+        self.keep_series = keep_series
+        self._rep_kind = _KIND[counting.kind]
+        # Reps are timed on their own plateau; holds on the time past the target.
+        self._plateau = 0.85 if counting.kind == "reps" else None
+        self._reset_state()
+
+    def _reset_state(self) -> None:
+        self._acc = RepAccumulator()
+        self._rep_side_votes: dict[str, int] = {}
+        self._reps: list[Rep] = []
+        self._faults: list[FaultEvent] = []
+        self._live_hits: list[FaultHit] = []
+        self._spans: list[_Span] = []
+        self._open_span: _Span | None = None
+        self._series_t: list[float] = []
+        self._series: dict[str, list[float]] = {n: [] for n in self.spec.signal_names()}
+        self._frames = 0
+        self._frames_with_pose = 0
+        self._first_t: float | None = None
+        self._last_t = 0.0
+        self._ratios: list[float] = []
+        self._side_votes = {"left": 0, "right": 0}
+        self._partial = 0
+
+    # -- per frame ------------------------------------------------------------------
+    def step(self, pose: PoseFrame) -> FrameAnalysis:
+        t = pose.timestamp_s
+        if self._first_t is None:
+            self._first_t = t
+        self._last_t = t
+        self._frames += 1
+        if pose.detected:
+            self._frames_with_pose += 1
+        smooth = self._smoother.update(pose)
+        near = self._side.update(smooth)
+        check = check_frame(
+            smooth.xy,
+            smooth.visibility,
+            near,
+            smooth.image_size,
+            self.spec.view,
+            self.spec.position,
+        )
+        values: dict[str, float]
+        winners: dict[str, str] = {}
+        if smooth.xy is not None and smooth.visibility is not None:
+            values, winners = measure(
+                self.spec.signals, smooth.xy, smooth.visibility, near, smooth.image_size[1]
+            )
+            if not math.isnan(check.side_ratio):
+                self._ratios.append(check.side_ratio)
+            self._side_votes[near.value] += 1
+        else:
+            values = dict.fromkeys(self.spec.signal_names(), math.nan)
+
+        judged = check.status is FrameStatus.OK and (
+            check.in_position or self._counter.phase is not Phase.SETUP
+        )
+        self._track_unjudged(t, check.status, check.message)
+        primary = values.get(self.spec.counting.signal, math.nan)
+        events = self._counter.update(t, primary, judged)
+
+        cur = self._counter.current
+        in_rep = cur is not None and cur.end_s is None
+        if in_rep and judged:
+            assert cur is not None
+            self._acc.add(
+                values,
+                is_peak=cur.peak_s == t,
+                in_hold=self._counter.phase is Phase.TOP,
+            )
+            side = winners.get(self.spec.side_signal or "")
+            if side and self._counter.phase is Phase.TOP:
+                self._rep_side_votes[side] = self._rep_side_votes.get(side, 0) + 1
+
+        rep_event = None
+        for ev in events:
+            rep_event = self._on_event(ev) or rep_event
+        if in_rep and cur is not None and cur.counted and cur.end_s is None:
+            self._live_hits = evaluate(
+                [r for r in self.spec.faults if not r.metric.endswith("_s")],
+                self._acc.metrics(cur, t, self._plateau),
+                self._current_side(),
+            )
+        elif not in_rep:
+            self._live_hits = []
+
+        if self.keep_series:
+            self._series_t.append(t)
+            for name in self._series:
+                self._series[name].append(values.get(name, math.nan))
+
+        return FrameAnalysis(
+            pose=smooth,
+            signals=values,
+            primary_signal=self.spec.counting.signal,
+            phase=self._counter.phase,
+            rep_count=self._counter.count,
+            hold_s=self._hold_elapsed(t),
+            hold_target_s=self.spec.prescription.hold_s,
+            cue=self._cue(check.message, check.status),
+            active_faults=tuple(h.rule.id for h in self._live_hits),
+            status=check.status,
+            status_message=check.message if check.status is not FrameStatus.OK else "",
+            near_side=near.value if smooth.xy is not None else None,
+            event=rep_event,
+            thresholds=self._counter.thresholds(),
+        )
+
+    def _hold_elapsed(self, t: float) -> float | None:
+        cur = self._counter.current
+        if self._counter.phase is Phase.TOP and cur is not None and cur.top_enter_s is not None:
+            return t - cur.top_enter_s
+        return None
+
+    def _current_side(self) -> str | None:
+        if not self._rep_side_votes:
+            return None
+        return max(self._rep_side_votes, key=lambda s: self._rep_side_votes[s])
+
+    def _cue(self, message: str, status: FrameStatus) -> str | None:
+        if status is not FrameStatus.OK or message:
+            return message or None
+        if self._live_hits:
+            worst = max(self._live_hits, key=lambda h: ("info", "warning", "error").index(h.rule.severity))
+            return worst.rule.cue
+        cues = self.spec.cues
+        if self._counter.phase is Phase.SETUP:
+            return cues.setup
+        if self._counter.phase is Phase.TOP:
+            return cues.top or None
+        return cues.rest or None
+
+    def _track_unjudged(self, t: float, status: FrameStatus, message: str) -> None:
+        reason = None if status is FrameStatus.OK else message
+        span = self._open_span
+        if span is not None and span.reason == reason:
+            span.end_s = t
+            return
+        if span is not None:
+            span.end_s = t
+            self._spans.append(span)
+            self._open_span = None
+        if reason is not None:
+            self._open_span = _Span(reason, t, t)
+
+    # -- events ---------------------------------------------------------------------
+    def _on_event(self, ev: CounterEvent) -> RepEvent | None:
+        if ev.kind == "started":
+            self._acc = RepAccumulator()
+            self._rep_side_votes = {}
+            return None
+        if ev.kind == "counted":
+            return None
+        cur = self._counter.current
+        assert cur is not None
+        end = cur.end_s if cur.end_s is not None else ev.t
+        return self._close_rep(cur, end, complete=ev.kind == "finished")
+
+    def _close_rep(self, cur: RepTiming, end_s: float, complete: bool) -> RepEvent | None:
+        side = self._current_side()
+        metrics = self._acc.metrics(cur, end_s, self._plateau)
+        if not complete:
+            self._partial += 1 if (cur.started_before or cur.cut or cur.top_enter_s) else 0
+            self._acc = RepAccumulator()
+            return RepEvent(index=0, side=side, complete=False, faults=(), quality=0.0)
+        hits = evaluate(self.spec.faults, metrics, side, lower_bound_metrics(cur))
+        index = len(self._reps) + 1
+        q = quality(hits)
+        self._reps.append(
+            Rep(
+                index=index,
+                kind=self._rep_kind,  # type: ignore[arg-type]
+                side=side,
+                start_s=round(cur.start_s, 3),
+                peak_s=round(cur.peak_s if cur.peak_s is not None else end_s, 3),
+                end_s=round(end_s, 3),
+                hold_start_s=_r(cur.top_enter_s),
+                hold_end_s=_r(cur.top_exit_s if cur.top_exit_s is not None else (end_s if cur.top_enter_s is not None else None)),
+                complete=True,
+                metrics={k: round(v, 4) for k, v in metrics.items() if not math.isnan(v)},
+                faults=[h.rule.id for h in hits],
+                quality=round(q, 3),
+            )
+        )
+        for h in hits:
+            span_start = cur.top_enter_s if h.rule.metric.startswith("hold") and cur.top_enter_s else cur.start_s
+            self._faults.append(
+                FaultEvent(
+                    id=h.rule.id,
+                    start_s=round(span_start, 3),
+                    end_s=round(end_s, 3),
+                    rep_index=index,
+                    severity=h.rule.severity,
+                    message=h.rule.cue,
+                    explanation=h.rule.explanation,
+                    value=round(h.value, 4),
+                    threshold=h.rule.value,
+                )
+            )
+        self._acc = RepAccumulator()
+        return RepEvent(index=index, side=side, complete=True, faults=tuple(h.rule.id for h in hits), quality=q)
+
+    # -- end of session -------------------------------------------------------------
+    def finish(self) -> AnalysisResult:
+        """Close the rep in progress and return the session's findings."""
+        end_t = self._last_t
+        for ev in self._counter.finish(end_t):
+            self._on_event(ev)
+        if self._open_span is not None:
+            self._open_span.end_s = end_t
+            self._spans.append(self._open_span)
+            self._open_span = None
+        start_t = self._first_t or 0.0
+        duration = max(0.0, end_t - start_t)
+        unjudged = [
+            UnjudgedSpan(start_s=round(s.start_s, 3), end_s=round(s.end_s, 3), reason=s.reason)
+            for s in _merge_spans(self._spans)
+        ]
+        unjudged_s = sum(u.end_s - u.start_s for u in unjudged)
+        notes: list[str] = []
+        judgeable, confidence = True, 1.0
+        pose_share = self._frames_with_pose / self._frames if self._frames else 0.0
+        if self._frames == 0 or self._frames_with_pose == 0:
+            judgeable, confidence = False, 0.0
+            notes.append("No person was found in the video.")
+        else:
+            confidence = min(confidence, pose_share)
+            if duration > 0 and unjudged_s / duration > 0.5:
+                confidence *= 0.5
+                notes.append(
+                    f"{unjudged_s:.0f} s of {duration:.0f} s could not be judged "
+                    f"(most often: {_most_common_reason(unjudged)})."
+                )
+        series = self._series.get(self.spec.counting.signal, [])
+        weak = self._weak_signal(series)
+        if weak is not None and self._frames_with_pose:
+            judgeable, confidence = False, min(confidence, 0.2)
+            notes.append(weak)
+        ratios = np.asarray(self._ratios)
+        if ratios.size == 0:
+            view = "unknown"
+        else:
+            med = float(np.median(ratios))
+            view = "side" if med <= self.spec.view.max_side_ratio else "front_or_oblique"
+            if view != "side" and self.spec.view.required == "side":
+                notes.append(
+                    f"The camera does not look at the side of the body (width ratio {med:.2f}); "
+                    "angles are measured in the picture, so results from this view are unreliable."
+                )
+                confidence *= 0.5
+        near = None
+        if sum(self._side_votes.values()):
+            near = max(self._side_votes, key=lambda s: self._side_votes[s])
+        return AnalysisResult(
+            exercise=self.spec,
+            reps=self._reps,
+            faults=self._faults,
+            unjudged=unjudged,
+            series_t=self._series_t,
+            series=self._series,
+            frames=self._frames,
+            frames_with_pose=self._frames_with_pose,
+            duration_s=duration,
+            active_s=max(0.0, duration - unjudged_s),
+            near_side=near,
+            view=view,
+            notes=notes,
+            judgeable=judgeable,
+            confidence=round(max(0.0, min(1.0, confidence)), 3),
+        )
+
+    def _weak_signal(self, series: list[float]) -> str | None:
+        """A reason string when the counting signal moved too little to judge."""
+        need = self.spec.counting.min_signal_range
+        if need <= 0:
+            return None
+        arr = np.asarray(series, dtype=float)
+        arr = arr[~np.isnan(arr)]
+        if arr.size < 10:
+            return None
+        spread = float(np.percentile(arr, 97) - np.percentile(arr, 3))
+        if spread >= need:
+            return None
+        sig = self.spec.signals.get(self.spec.counting.signal)
+        label = sig.label if sig and sig.label else self.spec.counting.signal
+        return (
+            f"Cannot judge: the {label.lower()} moved only {spread:.1f} {sig.unit if sig else ''} "
+            f"over the clip, within measurement noise (needs {need:g}). Film side-on, closer, "
+            "with the hips and knees clearly visible."
+        )
+
+
+def _r(v: float | None) -> float | None:
+    return None if v is None else round(v, 3)
+
+
+def _merge_spans(spans: list[_Span], gap_s: float = 0.3) -> list[_Span]:
+    """Join consecutive spans with the same reason separated by tiny gaps; drop blips."""
+    out: list[_Span] = []
+    for s in spans:
+        if out and out[-1].reason == s.reason and s.start_s - out[-1].end_s <= gap_s:
+            out[-1].end_s = s.end_s
+        else:
+            out.append(_Span(s.reason, s.start_s, s.end_s))
+    return [s for s in out if s.end_s - s.start_s >= 0.2]
+
+
+def _most_common_reason(spans: list[UnjudgedSpan]) -> str:
+    totals: dict[str, float] = {}
+    for s in spans:
+        totals[s.reason] = totals.get(s.reason, 0.0) + (s.end_s - s.start_s)
+    return max(totals, key=lambda r: totals[r]).lower() if totals else "unknown"

@@ -1,0 +1,406 @@
+"""Rep, hold and cycle counters: state machines over one signal, no I/O, time passed in.
+
+Lessons from real clips (shared/FINDINGS.md) are built in:
+- a rep is counted when the target is reached, not when the patient comes
+  back down, so a last rep that ends the clip at the top still counts;
+- a clip that opens mid-rep reports that rep as partial rather than counting it;
+- hysteresis and a minimum time at the target stop jitter from double counting;
+- subtle movements are measured against the patient's own rest baseline;
+- cat-cow is counted on a signed signal as full cycles (one swing each way).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from formcheck.analysis.state import Phase
+from formcheck.exercises.schema import CountingSpec
+
+
+@dataclass(frozen=True)
+class CounterEvent:
+    """Something the counter decided on this frame.
+
+    kind: ``started`` (left rest), ``counted`` (target reached and held long
+    enough), ``finished`` (back at rest, or cut by the clip's end or a gap),
+    ``abandoned`` (left rest but never reached the target).
+    """
+
+    kind: str
+    t: float
+
+
+@dataclass
+class RepTiming:
+    """Times of the rep in progress (mutable while it runs)."""
+
+    start_s: float
+    started_before: bool = False  # began before we could see it (clip start, gap)
+    top_enter_s: float | None = None
+    top_exit_s: float | None = None
+    peak_s: float | None = None
+    peak_u: float = -math.inf
+    end_s: float | None = None
+    counted: bool = False
+    cut: bool = False  # ended by the clip's end or a gap, not by a return to rest
+    phases: tuple[str, ...] = ()  # cycles: the phases seen ("low", "high")
+    start_u: float = math.nan  # oriented value at the start of the movement
+    trace: list[tuple[float, float]] = field(default_factory=list)  # (t, u) while the rep runs
+
+
+class _Baseline:
+    """Rest level learned from the patient's own rest periods (sliding window)."""
+
+    def __init__(self, window_s: float, needed_s: float) -> None:
+        self.window_s = window_s
+        self.needed_s = needed_s
+        self._samples: deque[tuple[float, float]] = deque()
+        self._first_t: float | None = None
+
+    def add(self, t: float, u: float) -> None:
+        if self._first_t is None:
+            self._first_t = t
+        self._samples.append((t, u))
+        while self._samples and t - self._samples[0][0] > self.window_s:
+            self._samples.popleft()
+
+    @property
+    def ready(self) -> bool:
+        if len(self._samples) < 3:
+            return False
+        return self._samples[-1][0] - self._samples[0][0] >= self.needed_s
+
+    def value(self) -> float:
+        # A low percentile of rest samples: robust to the start of a movement
+        # creeping into the window.
+        return float(np.percentile([u for _, u in self._samples], 25))
+
+    def reset(self) -> None:
+        self._samples.clear()
+
+
+class RepCounter:
+    """Counts reps (or holds) of one signal moving from rest to a target and back.
+
+    Works on the oriented value ``u`` (the signal, negated for ``direction =
+    "down"``) so one state machine serves both directions.
+    """
+
+    def __init__(self, spec: CountingSpec, max_gap_s: float = 1.0) -> None:
+        if spec.kind == "cycles":
+            raise ValueError("use CycleCounter for cycles")
+        self.spec = spec
+        self.max_gap_s = max_gap_s
+        self._sign = 1.0 if spec.direction == "up" else -1.0
+        self._baseline = _Baseline(window_s=30.0, needed_s=spec.baseline_s)
+        self.reset()
+
+    def reset(self) -> None:
+        self.phase = Phase.SETUP
+        self.count = 0
+        self.current: RepTiming | None = None
+        self._last_valid_t: float | None = None
+        self._valley: tuple[float, float] | None = None  # (t, u) of the latest rest minimum
+        self._settle: tuple[float, float] | None = None  # (t crossed to rest, lowest u since)
+        self._top_since: float | None = None
+        self._baseline.reset()
+
+    # -- thresholds -----------------------------------------------------------------
+    def _thresholds_u(self) -> tuple[float, float] | None:
+        s, spec = self._sign, self.spec
+        if spec.reference == "absolute":
+            return s * spec.start, s * spec.top
+        if not self._baseline.ready:
+            return None
+        base = self._baseline.value()
+        return base + s * spec.start, base + s * spec.top
+
+    def thresholds(self) -> dict[str, float]:
+        """Current start/top thresholds in signal units (for overlays and reports)."""
+        th = self._thresholds_u()
+        if th is None:
+            return {}
+        out = {"start": self._sign * th[0], "top": self._sign * th[1]}
+        if self.spec.reference == "baseline":
+            out["baseline"] = self._sign * self._baseline.value()
+        return out
+
+    # -- stepping -------------------------------------------------------------------
+    def update(self, t: float, value: float, valid: bool) -> list[CounterEvent]:
+        """Advance by one frame. ``valid`` is False when the frame cannot be judged."""
+        events: list[CounterEvent] = []
+        if not valid or math.isnan(value):
+            gap_start = self._last_valid_t
+            if gap_start is not None and t - gap_start > self.max_gap_s and self.current:
+                events += self._end_settle(t) if self._settle else self._cut(gap_start)
+                self.phase = Phase.SETUP
+            if gap_start is not None and t - gap_start > self.max_gap_s:
+                self.phase = Phase.SETUP
+            return events
+        self._last_valid_t = t
+        u = self._sign * value
+        th = self._thresholds_u()
+        if th is None:  # learning the baseline
+            self._baseline.add(t, u)
+            return events
+        start_u, top_u = th
+        hyst = self.spec.hysteresis
+
+        if self.phase is Phase.SETUP:
+            if u < start_u:
+                self.phase = Phase.REST
+                self._valley = (t, u)
+            elif u >= top_u:
+                # Already at the target when we first see the patient: a partial rep.
+                self.current = RepTiming(start_s=t, started_before=True, top_enter_s=t)
+                self.phase = Phase.TOP
+                self._top_since = t
+            return events
+
+        if self.phase is Phase.REST:
+            if self.spec.reference == "baseline":
+                self._baseline.add(t, u)
+            events += self._settling(t, u)
+            if u >= start_u:
+                events += self._end_settle(t)
+                start, start_u = self._valley if self._valley else (t, u)
+                self.current = RepTiming(start_s=start, start_u=start_u, trace=[(start, start_u)])
+                self.phase = Phase.RISING
+                events.append(CounterEvent("started", t))
+            else:
+                self._track_valley(t, u)
+            return events
+
+        cur = self.current
+        assert cur is not None
+        cur.trace.append((t, u))
+        if u > cur.peak_u:
+            cur.peak_u, cur.peak_s = u, t
+
+        if self.phase is Phase.RISING:
+            if u >= top_u:
+                self.phase = Phase.TOP
+                cur.top_enter_s = t
+                self._top_since = t
+                events += self._maybe_count(t)
+            elif u < start_u - hyst:
+                events.append(CounterEvent("abandoned", t))
+                cur.end_s = t
+                self.phase = Phase.REST
+                self._valley = (t, u)
+            return events
+
+        if self.phase is Phase.TOP:
+            if u < top_u - hyst:
+                cur.top_exit_s = t
+                self.phase = Phase.LOWERING
+            else:
+                events += self._maybe_count(t)
+            return events
+
+        if self.phase is Phase.LOWERING:
+            if u >= top_u:
+                # Back up before reaching rest: still the same rep.
+                self.phase = Phase.TOP
+                cur.top_exit_s = None
+                events += self._maybe_count(t)
+            elif u < start_u - hyst:
+                # Back at rest: the rep ends once the movement settles (see _settling).
+                cur.end_s = t
+                self.phase = Phase.REST
+                self._valley = (t, u)
+                self._settle = (t, u)
+        return events
+
+    def _eps(self) -> float:
+        return 0.1 * abs(self.spec.top - self.spec.start)
+
+    def _track_valley(self, t: float, u: float) -> None:
+        if self._valley is None or u <= self._valley[1] + self._eps():
+            low = u if self._valley is None else min(u, self._valley[1])
+            self._valley = (t, low)
+
+    def _settling(self, t: float, u: float) -> list[CounterEvent]:
+        """After a rep returns to rest, follow the lowering to its end, then finish the rep."""
+        if self._settle is None:
+            return []
+        t0, low = self._settle
+        cur = self.current
+        if u <= low + self._eps() and t - t0 <= 2.0:
+            if cur is not None:
+                cur.trace.append((t, u))
+                if u <= low:
+                    cur.end_s = t
+            self._settle = (t0, min(low, u))
+            return []
+        return self._end_settle(t)
+
+    def _end_settle(self, t: float) -> list[CounterEvent]:
+        if self._settle is None:
+            return []
+        self._settle = None
+        cur = self.current
+        assert cur is not None
+        return [CounterEvent("finished" if cur.counted else "abandoned", t)]
+
+    def _maybe_count(self, t: float) -> list[CounterEvent]:
+        cur = self.current
+        if cur is None or cur.counted or cur.started_before:
+            return []
+        assert self._top_since is not None and cur.top_enter_s is not None
+        if t - self._top_since < self.spec.min_top_s or t - cur.start_s < self.spec.min_rep_s:
+            return []
+        cur.counted = True
+        self.count += 1
+        return [CounterEvent("counted", t)]
+
+    def _cut(self, t: float) -> list[CounterEvent]:
+        cur = self.current
+        if cur is None or cur.end_s is not None:
+            return []
+        cur.end_s = t
+        cur.cut = True
+        if cur.top_enter_s is not None and cur.top_exit_s is None:
+            cur.top_exit_s = None  # hold continued past what we could see
+        return [CounterEvent("finished" if cur.counted else "abandoned", t)]
+
+    def finish(self, t: float) -> list[CounterEvent]:
+        """The clip or session ended at ``t``: close the rep in progress."""
+        if self._settle is not None:
+            return self._end_settle(t)
+        if self.phase in (Phase.RISING, Phase.TOP, Phase.LOWERING):
+            return self._cut(t)
+        return []
+
+
+class CycleCounter:
+    """Counts full cycles of a signal swinging either side of its running centre.
+
+    One swing below ``centre - top`` and one above ``centre + top`` (in either
+    order) make one cycle; each swing must last ``min_top_s``. The centre is
+    the middle of the signal's recent range, so a patient whose neutral head
+    position is a little high or low is judged against themselves.
+    """
+
+    def __init__(self, spec: CountingSpec, window_s: float = 20.0, max_gap_s: float = 1.0) -> None:
+        if spec.kind != "cycles":
+            raise ValueError("CycleCounter needs counting.kind = 'cycles'")
+        self.spec = spec
+        self.window_s = window_s
+        self.max_gap_s = max_gap_s
+        self.reset()
+
+    def reset(self) -> None:
+        self.phase = Phase.SETUP
+        self.count = 0
+        self.current: RepTiming | None = None
+        self.zone: str | None = None  # "low" / "high" / None
+        self._zone_since: float | None = None
+        self._zone_registered = False
+        self._samples: deque[tuple[float, float]] = deque()
+        self._last_valid_t: float | None = None
+        self.centre = math.nan
+
+    def thresholds(self) -> dict[str, float]:
+        if math.isnan(self.centre):
+            return {}
+        return {
+            "centre": self.centre,
+            "low": self.centre - self.spec.top,
+            "high": self.centre + self.spec.top,
+        }
+
+    def update(self, t: float, value: float, valid: bool) -> list[CounterEvent]:
+        events: list[CounterEvent] = []
+        if not valid or math.isnan(value):
+            if self._last_valid_t is not None and t - self._last_valid_t > self.max_gap_s:
+                if self.current is not None and self.current.end_s is None:
+                    events += self._close(self._last_valid_t, cut=True)
+                self.phase = Phase.SETUP
+                self.zone = None
+            return events
+        self._last_valid_t = t
+        self._samples.append((t, value))
+        while t - self._samples[0][0] > self.window_s:
+            self._samples.popleft()
+        if self._samples[-1][0] - self._samples[0][0] < self.spec.baseline_s:
+            return events
+        vals = np.fromiter((v for _, v in self._samples), float)
+        lo, hi = np.percentile(vals, [10, 90])
+        self.centre = float((lo + hi) / 2)
+        top, hyst = self.spec.top, self.spec.hysteresis
+        if self.phase is Phase.SETUP:
+            self.phase = Phase.REST
+
+        # Which zone is the signal in, with hysteresis on the way out.
+        if self.zone == "high":
+            zone = "high" if value > self.centre + top - hyst else None
+        elif self.zone == "low":
+            zone = "low" if value < self.centre - top + hyst else None
+        else:
+            zone = (
+                "high"
+                if value > self.centre + top
+                else "low"
+                if value < self.centre - top
+                else None
+            )
+        if zone != self.zone:
+            self.zone = zone
+            self._zone_since = t
+            self._zone_registered = False
+        self.phase = Phase.TOP if zone else Phase.REST
+        if zone and not self._zone_registered and t - (self._zone_since or t) >= self.spec.min_top_s:
+            self._zone_registered = True
+            events += self._register(zone, self._zone_since or t, t)
+        if zone and self.current is not None and zone == self.current.phases[-1]:
+            extreme = value if zone == "high" else -value
+            if extreme > self.current.peak_u:
+                self.current.peak_u, self.current.peak_s = extreme, t
+        events += self._close_if_done(t)
+        return events
+
+    def _register(self, zone: str, since: float, t: float) -> list[CounterEvent]:
+        events: list[CounterEvent] = []
+        cur = self.current
+        if cur is None or cur.end_s is not None:
+            self.current = RepTiming(start_s=since, phases=(zone,), peak_s=t)
+            return [CounterEvent("started", since)]
+        if zone == cur.phases[-1]:
+            # The same swing again without the opposite one: restart the cycle here.
+            cur.end_s = since
+            events.append(CounterEvent("abandoned", since))
+            self.current = RepTiming(start_s=since, phases=(zone,), peak_s=t)
+            events.append(CounterEvent("started", since))
+            return events
+        cur.phases = (*cur.phases, zone)
+        cur.top_enter_s = since
+        cur.peak_s = t
+        cur.peak_u = -math.inf
+        cur.counted = True
+        self.count += 1
+        events.append(CounterEvent("counted", t))
+        return events
+
+    def _close_if_done(self, t: float) -> list[CounterEvent]:
+        """A counted cycle ends when its second swing ends."""
+        cur = self.current
+        if cur and cur.counted and cur.end_s is None and self.zone is None:
+            cur.end_s = t
+            return [CounterEvent("finished", t)]
+        return []
+
+    def _close(self, t: float, cut: bool) -> list[CounterEvent]:
+        cur = self.current
+        if cur is None or cur.end_s is not None:
+            return []
+        cur.end_s = t
+        cur.cut = cut
+        return [CounterEvent("finished" if cur.counted else "abandoned", t)]
+
+    def finish(self, t: float) -> list[CounterEvent]:
+        return self._close(t, cut=True)

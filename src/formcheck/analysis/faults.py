@@ -1,0 +1,76 @@
+"""The fault engine: evaluates an exercise's fault rules on a rep's metrics.
+
+It never names an exercise: everything it knows comes from the rules.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from formcheck.exercises.schema import FaultRule
+
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+SEVERITY_PENALTY = {"info": 0.1, "warning": 0.25, "error": 0.5}
+
+
+@dataclass(frozen=True)
+class FaultHit:
+    rule: FaultRule
+    value: float
+
+
+def resolve_metric(name: str, side: str | None) -> str:
+    """Fill ``{side}``/``{other}`` in a metric name from the rep's side."""
+    if "{" not in name:
+        return name
+    if side is None:
+        return ""
+    other = "right" if side == "left" else "left"
+    return name.replace("{side}", side).replace("{other}", other)
+
+
+def _lookup(metrics: Mapping[str, float], name: str) -> float:
+    v = metrics.get(name, math.nan) if name else math.nan
+    return float(v) if v is not None else math.nan
+
+
+def evaluate(
+    rules: Iterable[FaultRule],
+    metrics: Mapping[str, float],
+    side: str | None = None,
+    lower_bounds: frozenset[str] = frozenset(),
+) -> list[FaultHit]:
+    """Return the rules that fire. Rules whose metric is unmeasured are skipped (not judged)."""
+    hits: list[FaultHit] = []
+    fired: set[str] = set()
+    for rule in rules:
+        if rule.id in fired:
+            continue
+        name = resolve_metric(rule.metric, side)
+        value = _lookup(metrics, name)
+        if math.isnan(value):
+            continue
+        if name in lower_bounds and rule.op in ("<", "<="):
+            continue
+        if rule.when_metric is not None:
+            assert rule.when_op is not None and rule.when_value is not None
+            ctx = _lookup(metrics, resolve_metric(rule.when_metric, side))
+            if math.isnan(ctx) or not _OPS[rule.when_op](ctx, rule.when_value):
+                continue
+        if _OPS[rule.op](value, rule.value):
+            hits.append(FaultHit(rule, value))
+            fired.add(rule.id)
+    return hits
+
+
+def quality(hits: Iterable[FaultHit]) -> float:
+    """1.0 for a clean rep, minus a penalty per fault by severity, floored at 0."""
+    return max(0.0, 1.0 - sum(SEVERITY_PENALTY[h.rule.severity] for h in hits))

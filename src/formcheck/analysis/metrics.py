@@ -1,0 +1,118 @@
+"""Per-rep metrics, accumulated frame by frame in constant memory.
+
+Metric names are ``<stat>.<signal>`` (peak, max, min, mean, range, rise,
+drop, hold_mean, hold_max) plus timings (lift_s, hold_s, lower_s,
+duration_s). Fault rules in the exercise definitions refer to these names.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from formcheck.analysis.counter import RepTiming
+
+NAN = float("nan")
+SIGNAL_STATS = ("peak", "max", "min", "mean", "range", "rise", "drop", "hold_mean", "hold_max")
+TIMINGS = ("lift_s", "hold_s", "lower_s", "duration_s")
+
+
+@dataclass
+class _Running:
+    n: int = 0
+    total: float = 0.0
+    lo: float = math.inf
+    hi: float = -math.inf
+
+    def add(self, v: float) -> None:
+        self.n += 1
+        self.total += v
+        self.lo = min(self.lo, v)
+        self.hi = max(self.hi, v)
+
+
+@dataclass
+class RepAccumulator:
+    """Running statistics of every signal over one rep."""
+
+    first: dict[str, float] = field(default_factory=dict)
+    at_peak: dict[str, float] = field(default_factory=dict)
+    whole: dict[str, _Running] = field(default_factory=dict)
+    hold: dict[str, _Running] = field(default_factory=dict)
+
+    def add(self, signals: dict[str, float], *, is_peak: bool, in_hold: bool) -> None:
+        for name, v in signals.items():
+            if math.isnan(v):
+                continue
+            self.first.setdefault(name, v)
+            self.whole.setdefault(name, _Running()).add(v)
+            if in_hold:
+                self.hold.setdefault(name, _Running()).add(v)
+        if is_peak:
+            self.at_peak = dict(signals)
+
+    def metrics(
+        self, timing: RepTiming, end_s: float, plateau: float | None = 0.85
+    ) -> dict[str, float]:
+        """All metrics of the rep so far. Missing values are NaN (not judged)."""
+        out: dict[str, float] = {}
+        names = set(self.whole) | set(self.at_peak)
+        for name in names:
+            w = self.whole.get(name)
+            h = self.hold.get(name)
+            first = self.first.get(name, NAN)
+            out[f"peak.{name}"] = self.at_peak.get(name, NAN)
+            out[f"max.{name}"] = w.hi if w else NAN
+            out[f"min.{name}"] = w.lo if w else NAN
+            out[f"mean.{name}"] = w.total / w.n if w else NAN
+            out[f"range.{name}"] = w.hi - w.lo if w else NAN
+            out[f"rise.{name}"] = w.hi - first if w else NAN
+            out[f"drop.{name}"] = first - w.lo if w else NAN
+            out[f"hold_mean.{name}"] = h.total / h.n if h else NAN
+            out[f"hold_max.{name}"] = h.hi if h else NAN
+        out.update(rep_timings(timing, end_s, plateau))
+        return out
+
+
+def rep_timings(timing: RepTiming, end_s: float, plateau: float | None = 0.85) -> dict[str, float]:
+    """Lift, hold and lowering durations; NaN where the clip did not show them.
+
+    With ``plateau`` (reps), the hold is the time the signal stays within the
+    top ``1 - plateau`` of the rep's own range, and lift and lowering run from
+    the rest value to that plateau and back, so they do not depend on where
+    the counting thresholds sit. Without it (holds), the hold is the time
+    spent past the counting target.
+    """
+    seen_start = not timing.started_before
+    duration = end_s - timing.start_s if seen_start and not timing.cut else NAN
+    top_in, top_out = timing.top_enter_s, timing.top_exit_s
+    if plateau is not None and len(timing.trace) >= 3 and seen_start:
+        ts = [p[0] for p in timing.trace]
+        us = [p[1] for p in timing.trace]
+        level = timing.start_u + plateau * (max(us) - timing.start_u)
+        above = [i for i, u in enumerate(us) if u >= level]
+        top_in, top_out = ts[above[0]], ts[above[-1]]
+        if timing.cut and above[-1] == len(us) - 1:
+            top_out = None
+    lift = top_in - timing.start_s if (top_in is not None and seen_start) else NAN
+    if top_in is None:
+        hold = NAN
+    elif top_out is not None:
+        hold = top_out - top_in
+    else:
+        # Still holding when the rep was cut: the hold is at least this long
+        # (see lower_bound_metrics).
+        hold = end_s - top_in
+    lowered = timing.end_s is not None and not timing.cut
+    lower = end_s - top_out if (top_out is not None and lowered) else NAN
+    return {"lift_s": lift, "hold_s": hold, "lower_s": lower, "duration_s": duration}
+
+
+def lower_bound_metrics(timing: RepTiming) -> frozenset[str]:
+    """Metrics that are only lower bounds for this rep (a hold cut by the clip's end).
+
+    A rule "hold shorter than X" cannot be concluded from a lower bound.
+    """
+    if timing.cut and timing.top_enter_s is not None:
+        return frozenset({"hold_s"})
+    return frozenset()

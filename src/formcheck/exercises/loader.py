@@ -1,0 +1,161 @@
+"""Load exercise definitions and apply a patient's overrides, strictly.
+
+A patient config (``--config patient.toml``) looks like::
+
+    patient = "J. Smith"
+
+    [exercises.bridge.prescription]
+    target_count = 12
+
+    [exercises.bridge.counting]
+    top = 148.0
+
+    [exercises.bridge.faults.sagging_hips]   # every rule with this id
+    value = 160.0
+
+    [exercises.bird_dog.faults.leg_too_high]
+    enabled = false
+
+Unknown exercises, fault ids, keys or bad values are errors that name the
+offending key; nothing is silently ignored.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from formcheck.errors import ConfigError
+from formcheck.exercises.schema import ExerciseSpec
+
+EXERCISE_IDS: tuple[str, ...] = ("pelvic_tilt", "cat_cow", "childs_pose", "bird_dog", "bridge")
+
+
+def _format_validation(err: ValidationError, where: str) -> str:
+    first = err.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
+    return f"{where}: {loc}: {first['msg']}{more}"
+
+
+@cache
+def _builtin_raw(exercise_id: str) -> dict[str, Any]:
+    text = resources.files("formcheck.exercises.definitions").joinpath(f"{exercise_id}.toml")
+    return tomllib.loads(text.read_text(encoding="utf-8"))
+
+
+def builtin(exercise_id: str) -> ExerciseSpec:
+    """The built-in definition of an exercise (by id or alias)."""
+    return ExerciseSpec.model_validate(_builtin_raw(resolve_id(exercise_id)))
+
+
+def all_builtin() -> list[ExerciseSpec]:
+    return [builtin(i) for i in EXERCISE_IDS]
+
+
+def resolve_id(name: str) -> str:
+    """Map an id or alias (any case, '-' or '_') to the exercise id."""
+    key = name.strip().lower().replace("-", "_").replace(" ", "_").replace("'", "")
+    for ex_id in EXERCISE_IDS:
+        raw = _builtin_raw(ex_id)
+        if key == ex_id or key in raw.get("aliases", []):
+            return ex_id
+    raise ConfigError(f"unknown exercise {name!r}; choose one of: {', '.join(EXERCISE_IDS)}")
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any], path: str) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if key not in base:
+            raise ConfigError(f"{path}.{key}: unknown setting")
+        if isinstance(base[key], dict) and isinstance(value, dict):
+            out[key] = _merge(base[key], value, f"{path}.{key}")
+        else:
+            out[key] = value
+    return out
+
+
+def apply_overrides(exercise_id: str, overrides: dict[str, Any], source: str) -> ExerciseSpec:
+    """Apply one exercise's override table to its built-in definition and validate."""
+    raw = _builtin_raw(exercise_id)
+    path = f"{source}: exercises.{exercise_id}"
+    if not isinstance(overrides, dict):
+        raise ConfigError(f"{path}: expected a table")
+    over = dict(overrides)
+    fault_over = over.pop("faults", {})
+    if not isinstance(fault_over, dict):
+        raise ConfigError(f"{path}.faults: expected tables keyed by fault id")
+    merged = _merge({k: v for k, v in raw.items() if k != "faults"}, over, path)
+    known = {f["id"] for f in raw.get("faults", [])}
+    faults: list[dict[str, Any]] = []
+    for fid, change in fault_over.items():
+        if fid not in known:
+            raise ConfigError(
+                f"{path}.faults.{fid}: unknown fault; known: {', '.join(sorted(known))}"
+            )
+        if not isinstance(change, dict):
+            raise ConfigError(f"{path}.faults.{fid}: expected a table")
+    for rule in raw.get("faults", []):
+        change = dict(fault_over.get(rule["id"], {}))
+        enabled = change.pop("enabled", True)
+        if not isinstance(enabled, bool):
+            raise ConfigError(f"{path}.faults.{rule['id']}.enabled: expected true or false")
+        if enabled:
+            faults.append(_merge(rule, change, f"{path}.faults.{rule['id']}"))
+    merged["faults"] = faults
+    try:
+        return ExerciseSpec.model_validate(merged)
+    except ValidationError as err:
+        raise ConfigError(_format_validation(err, path)) from None
+
+
+@dataclass(frozen=True)
+class PatientConfig:
+    """What a physiotherapist set for one patient."""
+
+    patient: str | None = None
+    exercises: dict[str, ExerciseSpec] = field(default_factory=dict)
+    raw_overrides: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+
+    def exercise(self, exercise_id: str) -> ExerciseSpec:
+        ex_id = resolve_id(exercise_id)
+        return self.exercises.get(ex_id) or builtin(ex_id)
+
+
+def load_config(path: Path | None) -> PatientConfig:
+    """Read and validate a patient config file; ``None`` gives the defaults."""
+    if path is None:
+        return PatientConfig()
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config path is a directory: {path}") from None
+    except PermissionError:
+        raise ConfigError(f"cannot read config file (permission denied): {path}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not a text file") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: invalid TOML: {err}") from None
+    unknown = set(data) - {"patient", "exercises"}
+    if unknown:
+        raise ConfigError(f"{path}: unknown top-level setting(s): {', '.join(sorted(unknown))}")
+    patient = data.get("patient")
+    if patient is not None and not isinstance(patient, str):
+        raise ConfigError(f"{path}: patient must be a string")
+    tables = data.get("exercises", {})
+    if not isinstance(tables, dict):
+        raise ConfigError(f"{path}: exercises must be a table")
+    specs: dict[str, ExerciseSpec] = {}
+    for name, over in tables.items():
+        ex_id = resolve_id(name)
+        specs[ex_id] = apply_overrides(ex_id, over, str(path))
+    return PatientConfig(patient=patient, exercises=specs, raw_overrides=tables, source=str(path))

@@ -1,0 +1,240 @@
+"""The schema of an exercise definition.
+
+Exercise rules are data: a physiotherapist reads them in the TOML files beside
+this module and overrides any threshold, cue or prescription per patient with
+``--config patient.toml``. TOML was chosen over YAML because it is in the
+standard library (tomllib), has no implicit type coercion ("no" stays a
+string) and reads like an ini file. Pydantic validates every file strictly:
+unknown keys, wrong types and impossible values are rejected with the path
+of the offending key.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from formcheck.landmarks import SIDED_PARTS
+
+SignalKind = Literal["angle", "signed_angle", "height", "side_gap", "elevation", "inclination"]
+SideSpec = Literal["near", "far", "left", "right", "max", "min", "each"]
+Direction = Literal["up", "down"]
+Reference = Literal["absolute", "baseline", "centre"]
+CountingKind = Literal["reps", "holds", "cycles"]
+Op = Literal["<", "<=", ">", ">="]
+Position = Literal["supine", "tabletop", "kneeling"]
+
+_POINTS = set(SIDED_PARTS) | {"nose"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SignalSpec(_Strict):
+    """How to measure one signal from the landmarks.
+
+    kinds:
+      - ``angle``: unsigned image-plane angle at ``points[1]`` (degrees, 0-180).
+      - ``signed_angle``: like ``angle`` but continues past 180 when the vertex
+        rises above the line through the outer points (over-extension).
+      - ``height``: height of ``points[0]`` above the line ``points[1]``-``points[2]``,
+        in torso lengths (positive = towards the top of the picture).
+      - ``side_gap``: vertical gap between the left and right ``points[0]``, in
+        torso lengths (pelvis or trunk rotation in a side view).
+      - ``elevation``: height of ``points[0]`` above the bottom of the picture, in
+        torso lengths (a rise from its rest value shows a lifted foot or hip).
+      - ``inclination``: angle of the segment ``points[0]``->``points[1]`` above the
+        horizontal (degrees, -90..90), whichever way the person faces.
+    """
+
+    kind: SignalKind
+    points: tuple[str, ...]
+    side: SideSpec = "near"
+    unit: str = "deg"
+    label: str = ""
+    min_visibility: float = Field(0.5, ge=0.0, le=1.0)
+    beyond: Literal["up", "down"] = Field(
+        "up",
+        description="signed_angle: the side of the outer points' line where the vertex lies "
+        "when the joint is extended past straight (up for a supine bridge's hips, down for a "
+        "bird-dog's hip when the leg rises above the back line)",
+    )
+
+    @model_validator(mode="after")
+    def _check_points(self) -> SignalSpec:
+        needed = {
+            "angle": 3, "signed_angle": 3, "height": 3, "side_gap": 1, "elevation": 1,
+            "inclination": 2,
+        }  # fmt: skip
+        if len(self.points) != needed[self.kind]:
+            raise ValueError(
+                f"a {self.kind!r} signal takes {needed[self.kind]} points, got {len(self.points)}"
+            )
+        unknown = [p for p in self.points if p not in _POINTS]
+        if unknown:
+            raise ValueError(f"unknown body point(s) {unknown}; known: {sorted(_POINTS)}")
+        return self
+
+
+class CountingSpec(_Strict):
+    """What makes a repetition, hold or cycle.
+
+    For ``reps`` and ``holds``: the ``signal`` moves from rest past ``start``
+    (leaving rest) to ``top`` (the target position); the rep is counted when
+    the target is reached, so a clip that ends at the top still counts it.
+    ``hysteresis`` keeps jitter around a threshold from re-triggering.
+    With ``reference = "baseline"`` the thresholds are offsets from the rest
+    value measured at the start of the set (for subtle movements such as a
+    pelvic tilt). For ``cycles`` the signal swings below ``-top`` and above
+    ``+top`` around its running centre; one swing each way is one cycle.
+    """
+
+    kind: CountingKind
+    signal: str
+    direction: Direction = "up"
+    reference: Reference = "absolute"
+    start: float
+    top: float
+    hysteresis: float = Field(2.0, ge=0.0)
+    min_rep_s: float = Field(0.8, ge=0.0)
+    min_top_s: float = Field(0.0, ge=0.0)
+    max_rep_s: float = Field(120.0, gt=0.0)
+    baseline_s: float = Field(1.5, gt=0.0, description="Seconds of rest used to learn the baseline")
+    min_signal_range: float = Field(
+        0.0, ge=0.0, description="Below this range over the clip, the signal is too weak to judge"
+    )
+
+    @model_validator(mode="after")
+    def _check_thresholds(self) -> CountingSpec:
+        if self.kind == "cycles":
+            if self.top <= 0:
+                raise ValueError("cycles need top > 0 (the swing either side of the centre)")
+            return self
+        ok = self.top > self.start if self.direction == "up" else self.top < self.start
+        if not ok:
+            raise ValueError(
+                f"direction {self.direction!r} needs top {'>' if self.direction == 'up' else '<'} "
+                f"start, got start={self.start}, top={self.top}"
+            )
+        if self.hysteresis >= abs(self.top - self.start):
+            raise ValueError(
+                f"hysteresis {self.hysteresis} must be smaller than |top - start| = "
+                f"{abs(self.top - self.start)}"
+            )
+        return self
+
+
+class FaultRule(_Strict):
+    """A fault: a per-rep metric compared with a threshold.
+
+    ``metric`` is ``<stat>.<signal>`` with stat one of peak, max, min, mean,
+    range, rise, drop, hold_mean, hold_max, or a timing: lift_s, hold_s,
+    lower_s, duration_s; or ``session.<name>`` for whole-session rules.
+    ``{side}`` and ``{other}`` in a metric name become the rep's side and the
+    opposite side (bird-dog). ``when_*`` restricts the rule to reps where a
+    second metric satisfies a condition (e.g. arms reaching forward). Several
+    rules may share one id (any of them fires it). A rule whose metric could
+    not be measured in a rep (landmark hidden, rep cut by the clip's end) is
+    not judged rather than guessed.
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    metric: str
+    op: Op
+    value: float
+    severity: Literal["info", "warning", "error"] = "warning"
+    cue: str
+    explanation: str
+    when_metric: str | None = None
+    when_op: Op | None = None
+    when_value: float | None = None
+
+    @model_validator(mode="after")
+    def _check_when(self) -> FaultRule:
+        parts = (self.when_metric, self.when_op, self.when_value)
+        if any(p is not None for p in parts) and not all(p is not None for p in parts):
+            raise ValueError("when_metric, when_op and when_value go together")
+        return self
+
+
+class PrescriptionSpec(_Strict):
+    kind: Literal["rep", "hold", "cycle"]
+    target_count: int | None = Field(None, ge=0)
+    target_count_max: int | None = Field(None, ge=0)
+    hold_s: float | None = Field(None, ge=0)
+    duration_s: float | None = Field(None, ge=0)
+    duration_max_s: float | None = Field(None, ge=0)
+    per_side: bool = False
+    text: str
+
+    @model_validator(mode="after")
+    def _check_range(self) -> PrescriptionSpec:
+        lo, hi = self.target_count, self.target_count_max
+        if lo is not None and hi is not None and hi < lo:
+            raise ValueError(f"target_count_max {hi} is below target_count {lo}")
+        return self
+
+
+class ViewSpec(_Strict):
+    """Camera and framing needs: which points must be in the picture."""
+
+    required: Literal["side", "any"] = "side"
+    max_side_ratio: float = Field(
+        0.45, gt=0, description="Shoulder and hip width over torso length above this = not side-on"
+    )
+    need_in_frame: tuple[str, ...] = ("shoulder", "hip", "knee")
+    in_frame_margin: float = Field(0.01, ge=0, lt=0.5)
+
+
+class Cues(_Strict):
+    setup: str = "Get into the starting position, side-on to the camera"
+    good: str = "Good"
+    rest: str = ""
+    top: str = ""
+
+
+class ExerciseSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    aliases: tuple[str, ...] = ()
+    position: Position
+    description: str
+    instructions: tuple[str, ...] = ()
+    view: ViewSpec = ViewSpec()
+    prescription: PrescriptionSpec
+    signals: dict[str, SignalSpec]
+    counting: CountingSpec
+    side_signal: str | None = Field(
+        None, description="For one-sided reps: a signal with side='max' whose winning side names the rep"
+    )
+    plot_signals: tuple[str, ...] = ()
+    faults: tuple[FaultRule, ...] = ()
+    cues: Cues = Cues()
+
+    @model_validator(mode="after")
+    def _check_references(self) -> ExerciseSpec:
+        names = set(self.signal_names())
+        if self.counting.signal not in names:
+            raise ValueError(f"counting.signal {self.counting.signal!r} is not a defined signal")
+        for s in self.plot_signals:
+            if s not in names:
+                raise ValueError(f"plot_signals: {s!r} is not a defined signal")
+        if self.side_signal is not None and self.side_signal not in names:
+            raise ValueError(f"side_signal {self.side_signal!r} is not a defined signal")
+        return self
+
+    def signal_names(self) -> list[str]:
+        """Names of every signal, with ``side='each'`` signals expanded to ``_left``/``_right``."""
+        out: list[str] = []
+        for name, spec in self.signals.items():
+            if spec.side == "each":
+                out += [f"{name}_left", f"{name}_right"]
+            else:
+                out.append(name)
+        return out
+
+    def fault_ids(self) -> list[str]:
+        """Distinct fault ids in definition order (several rules may share an id)."""
+        return list(dict.fromkeys(f.id for f in self.faults))

@@ -1,0 +1,133 @@
+"""Turn one frame's landmarks into the named signals an exercise watches.
+
+A :class:`SignalSpec` says what to measure (kind, body points, side); this
+module knows how. Landmarks below the spec's visibility are treated as
+missing, so a hidden joint gives NaN, never a made-up angle.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from formcheck.exercises.schema import SignalSpec
+from formcheck.landmarks import Landmark, Side
+from formcheck.signals.geometry import distance, joint_angle, signed_offset
+
+NAN = float("nan")
+
+
+def point(part: str, side: Side) -> Landmark:
+    """The landmark for a body part on one side (``"nose"`` has no side)."""
+    if part == "nose":
+        return Landmark.NOSE
+    return Landmark.sided(part, side)
+
+
+def torso_length(xy: np.ndarray, vis: np.ndarray, near: Side, min_vis: float = 0.5) -> float:
+    """Shoulder-to-hip length in pixels, the scale for distance signals.
+
+    The near side is preferred; the far side stands in when the near one is hidden.
+    """
+    for side in (near, near.other):
+        s, h = point("shoulder", side), point("hip", side)
+        if vis[s] >= min_vis and vis[h] >= min_vis:
+            d = float(distance(xy[s], xy[h]))
+            if d > 1e-6:
+                return d
+    return NAN
+
+
+def _up_offset(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    """Signed distance of p from line ab, positive towards the top of the picture.
+
+    Independent of the order of a and b, so of which way the person faces.
+    """
+    if a[0] > b[0]:
+        a, b = b, a
+    return float(signed_offset(p, a, b))
+
+
+def _measure_side(
+    spec: SignalSpec, xy: np.ndarray, vis: np.ndarray, side: Side, torso: float, height: int
+) -> float:
+    idx = [point(p, side) for p in spec.points]
+    if any(vis[i] < spec.min_visibility for i in idx):
+        return NAN
+    pts = [xy[i] for i in idx]
+    if spec.kind == "angle":
+        return float(joint_angle(*pts))
+    if spec.kind == "signed_angle":
+        angle = float(joint_angle(*pts))
+        # Vertex on the "beyond" side of the outer points' line: extension past straight.
+        offset = _up_offset(pts[1], pts[0], pts[2])
+        past = offset > 0 if spec.beyond == "up" else offset < 0
+        return 360.0 - angle if past else angle
+    if spec.kind == "height":
+        # _up_offset is in units of |ab|; rescale to torso lengths.
+        rel = _up_offset(pts[0], pts[1], pts[2])
+        return rel * float(distance(pts[1], pts[2])) / torso
+    if spec.kind == "elevation":
+        return (height - float(pts[0][1])) / torso
+    if spec.kind == "inclination":
+        d = pts[1] - pts[0]
+        return math.degrees(math.atan2(-float(d[1]), abs(float(d[0]))))
+    raise AssertionError(spec.kind)
+
+
+def _side_gap(spec: SignalSpec, xy: np.ndarray, vis: np.ndarray, torso: float) -> float:
+    left, right = point(spec.points[0], Side.LEFT), point(spec.points[0], Side.RIGHT)
+    if vis[left] < spec.min_visibility or vis[right] < spec.min_visibility:
+        return NAN
+    return abs(float(xy[left][1] - xy[right][1])) / torso
+
+
+def measure(
+    specs: dict[str, SignalSpec],
+    xy: np.ndarray,
+    vis: np.ndarray,
+    near: Side,
+    image_height: int,
+) -> tuple[dict[str, float], dict[str, str]]:
+    """Measure every signal on one frame.
+
+    Args:
+        specs: signal name -> spec.
+        xy: ``(33, 2)`` smoothed landmark pixels.
+        vis: ``(33,)`` visibility.
+        near: the side nearer the camera.
+        image_height: in pixels, for ``elevation`` signals.
+
+    Returns:
+        ``(values, winners)``: values by signal name (``side='each'`` specs give
+        ``name_left`` and ``name_right``), and for ``side='max'``/``'min'`` specs
+        the side that won.
+    """
+    torso = torso_length(xy, vis, near)
+    values: dict[str, float] = {}
+    winners: dict[str, str] = {}
+    for name, spec in specs.items():
+        if spec.kind == "side_gap":
+            values[name] = _side_gap(spec, xy, vis, torso)
+            continue
+        if spec.side in ("near", "far", "left", "right"):
+            side = {"near": near, "far": near.other, "left": Side.LEFT, "right": Side.RIGHT}[
+                spec.side
+            ]
+            values[name] = _measure_side(spec, xy, vis, side, torso, image_height)
+            continue
+        per_side = {s: _measure_side(spec, xy, vis, s, torso, image_height) for s in Side}
+        if spec.side == "each":
+            for s, v in per_side.items():
+                values[f"{name}_{s.value}"] = v
+            continue
+        valid = {s: v for s, v in per_side.items() if not math.isnan(v)}
+        if not valid:
+            values[name] = NAN
+            continue
+        pick = max if spec.side == "max" else min
+        best = pick(valid, key=lambda s: valid[s])
+        values[name] = valid[best]
+        winners[name] = best.value
+    return values, winners
