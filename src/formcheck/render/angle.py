@@ -45,13 +45,16 @@ JOINT_ARMS: dict[str, tuple[str, str]] = {
 _SIDES = ("left", "right")
 
 
+_LABEL_TEXT = TextStyle(height=20.0, thickness=2)
+
+
 @dataclass(frozen=True)
 class AngleStyle:
     color: Color = CYAN
     fault_color: Color = RED
     radius: float = 34.0  # wedge radius at a 480-pixel frame
     wedge_alpha: float = 0.45
-    label: TextStyle = TextStyle(height=20.0, thickness=2)
+    label: TextStyle = _LABEL_TEXT
     gauge_radius: float = 42.0
     gauge_range: tuple[float, float] = (0.0, 180.0)  # used when the signal is not an angle
     min_visibility: float = 0.3

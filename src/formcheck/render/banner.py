@@ -33,9 +33,12 @@ DEFAULT_STATUS_MESSAGES: dict[FrameStatus, str] = {
 }
 
 
+_TEXT_TEXT = TextStyle(height=24.0, thickness=2)
+
+
 @dataclass(frozen=True)
 class BannerStyle:
-    text: TextStyle = TextStyle(height=24.0, thickness=2)
+    text: TextStyle = _TEXT_TEXT
     color: Color = RED
     alpha: float = 0.88
 

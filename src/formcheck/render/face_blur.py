@@ -54,9 +54,12 @@ class FaceBlurAnnotator:
         t = analysis.timestamp_s
         if box is not None:
             self._last_box, self._last_t = box, t
-        elif self._last_box is not None and self._last_t is not None:
-            if 0.0 <= t - self._last_t <= self.style.hold_s:
-                box = self._last_box
+        elif (
+            self._last_box is not None
+            and self._last_t is not None
+            and 0.0 <= t - self._last_t <= self.style.hold_s
+        ):
+            box = self._last_box
         if box is not None:
             self._blur(scene, box)
         return scene

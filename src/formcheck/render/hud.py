@@ -47,11 +47,16 @@ def cue_band(scene: np.ndarray) -> tuple[int, int]:
     return top, top + round(h * CUE_FRACTION)
 
 
+_COUNTER_TEXT = TextStyle(height=36.0, thickness=3)
+_SMALL_TEXT = TextStyle(height=17.0, thickness=2)
+_CUE_TEXT = TextStyle(height=22.0, thickness=2)
+
+
 @dataclass(frozen=True)
 class HudStyle:
-    counter: TextStyle = TextStyle(height=36.0, thickness=3)
-    small: TextStyle = TextStyle(height=17.0, thickness=2)
-    cue: TextStyle = TextStyle(height=22.0, thickness=2)
+    counter: TextStyle = _COUNTER_TEXT
+    small: TextStyle = _SMALL_TEXT
+    cue: TextStyle = _CUE_TEXT
     bar_color: Color = DARK
     bar_alpha: float = 0.72
     cue_color: Color = (120, 70, 20)  # dark blue: an instruction, not an alarm

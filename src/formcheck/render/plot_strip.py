@@ -28,6 +28,8 @@ from formcheck.render.style import (
     text_size,
 )
 
+_LABEL_TEXT = TextStyle(height=13.0, thickness=1)
+
 
 @dataclass(frozen=True)
 class PlotStripStyle:
@@ -42,7 +44,7 @@ class PlotStripStyle:
     # Smallest y range shown, in signal units; None: 10 for angle-sized values, else 20 %.
     min_span: float | None = None
     y_range: tuple[float, float] | None = None  # fixed range; None follows the data
-    label: TextStyle = TextStyle(height=13.0, thickness=1)
+    label: TextStyle = _LABEL_TEXT
 
 
 class PlotStripAnnotator:
