@@ -53,6 +53,7 @@ class AnalysisResult:
     notes: list[str] = field(default_factory=list)
     judgeable: bool = True
     confidence: float = 1.0
+    partial_reps: int = 0  # started before the clip, cut by its end or a gap
 
 
 class ExerciseAnalyzer:
@@ -202,7 +203,9 @@ class ExerciseAnalyzer:
         if status is not FrameStatus.OK or message:
             return message or None
         if self._live_hits:
-            worst = max(self._live_hits, key=lambda h: ("info", "warning", "error").index(h.rule.severity))
+            worst = max(
+                self._live_hits, key=lambda h: ("info", "warning", "error").index(h.rule.severity)
+            )
             return worst.rule.cue
         cues = self.spec.cues
         if self._counter.phase is Phase.SETUP:
@@ -256,7 +259,11 @@ class ExerciseAnalyzer:
                 peak_s=round(cur.peak_s if cur.peak_s is not None else end_s, 3),
                 end_s=round(end_s, 3),
                 hold_start_s=_r(cur.top_enter_s),
-                hold_end_s=_r(cur.top_exit_s if cur.top_exit_s is not None else (end_s if cur.top_enter_s is not None else None)),
+                hold_end_s=_r(
+                    cur.top_exit_s
+                    if cur.top_exit_s is not None
+                    else (end_s if cur.top_enter_s is not None else None)
+                ),
                 complete=True,
                 metrics={k: round(v, 4) for k, v in metrics.items() if not math.isnan(v)},
                 faults=[h.rule.id for h in hits],
@@ -264,7 +271,11 @@ class ExerciseAnalyzer:
             )
         )
         for h in hits:
-            span_start = cur.top_enter_s if h.rule.metric.startswith("hold") and cur.top_enter_s else cur.start_s
+            span_start = (
+                cur.top_enter_s
+                if h.rule.metric.startswith("hold") and cur.top_enter_s
+                else cur.start_s
+            )
             self._faults.append(
                 FaultEvent(
                     id=h.rule.id,
@@ -279,7 +290,9 @@ class ExerciseAnalyzer:
                 )
             )
         self._acc = RepAccumulator()
-        return RepEvent(index=index, side=side, complete=True, faults=tuple(h.rule.id for h in hits), quality=q)
+        return RepEvent(
+            index=index, side=side, complete=True, faults=tuple(h.rule.id for h in hits), quality=q
+        )
 
     # -- end of session -------------------------------------------------------------
     def finish(self) -> AnalysisResult:
@@ -348,6 +361,7 @@ class ExerciseAnalyzer:
             notes=notes,
             judgeable=judgeable,
             confidence=round(max(0.0, min(1.0, confidence)), 3),
+            partial_reps=self._partial,
         )
 
     def _weak_signal(self, series: list[float]) -> str | None:

@@ -354,7 +354,11 @@ class CycleCounter:
             self._zone_since = t
             self._zone_registered = False
         self.phase = Phase.TOP if zone else Phase.REST
-        if zone and not self._zone_registered and t - (self._zone_since or t) >= self.spec.min_top_s:
+        if (
+            zone
+            and not self._zone_registered
+            and t - (self._zone_since or t) >= self.spec.min_top_s
+        ):
             self._zone_registered = True
             events += self._register(zone, self._zone_since or t, t)
         if zone and self.current is not None and zone == self.current.phases[-1]:

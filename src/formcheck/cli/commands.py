@@ -1,3 +1,4 @@
 """Imports every command module so each can register itself on the root app."""
 
 # Each module below defines its commands with ``@app.command()`` on formcheck.cli.app.app.
+from formcheck.cli import analyze  # noqa: F401,E402

@@ -22,13 +22,13 @@ offending key; nothing is silently ignored.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import tomllib
 from pydantic import ValidationError
 
 from formcheck.errors import ConfigError

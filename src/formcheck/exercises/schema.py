@@ -207,7 +207,8 @@ class ExerciseSpec(_Strict):
     signals: dict[str, SignalSpec]
     counting: CountingSpec
     side_signal: str | None = Field(
-        None, description="For one-sided reps: a signal with side='max' whose winning side names the rep"
+        None,
+        description="For one-sided reps: a signal with side='max' whose winning side names the rep",
     )
     plot_signals: tuple[str, ...] = ()
     faults: tuple[FaultRule, ...] = ()

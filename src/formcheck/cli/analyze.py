@@ -1,0 +1,190 @@
+"""``formcheck analyze``: a physiotherapist's analysis of one recorded clip."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from formcheck.cli.app import app
+from formcheck.cli.common import ExerciseChoice, check_outputs, user_errors
+from formcheck.exercises.loader import load_config
+from formcheck.report.atomic import atomic_write_text
+from formcheck.report.model import SessionReport
+
+console = Console(highlight=False)
+
+
+def print_summary(report: SessionReport, out: Console = console) -> None:
+    """The terminal summary: counts against the prescription, per-rep table, faults."""
+    s = report.summary
+    title = f"{report.exercise_name}"
+    if report.exercise_confidence is not None:
+        title += f"  (recognised automatically, confidence {report.exercise_confidence:.0%})"
+    out.print(f"\n[bold]{title}[/bold]")
+    noun = {"rep": "reps", "hold": "holds", "cycle": "cycles"}[report.prescription.kind]
+    if not s.judgeable:
+        out.print(f"[yellow]Could not judge this clip.[/yellow] {' '.join(s.notes)}")
+    else:
+        out.print(
+            f"[bold green]{s.rep_count} {noun}[/bold green] counted"
+            + (f", {s.partial_reps} partial (at the clip's edges)" if s.partial_reps else "")
+            + (
+                f"; per side: {', '.join(f'{k} {v}' for k, v in sorted(s.reps_per_side.items()))}"
+                if s.reps_per_side
+                else ""
+            )
+        )
+        out.print(f"Prescription: {report.prescription.text}. Done: {s.against_prescription}.")
+        for note in s.notes:
+            out.print(f"[yellow]Note:[/yellow] {note}")
+    if report.reps:
+        table = Table(title=None, show_lines=False)
+        for col in ("#", "side", "start", "peak", "end", "hold", "quality", "faults"):
+            table.add_column(col, justify="right" if col not in ("side", "faults") else "left")
+        for rep in report.reps:
+            hold = rep.metrics.get("hold_s", math.nan)
+            table.add_row(
+                str(rep.index),
+                rep.side or "",
+                f"{rep.start_s:.1f}s",
+                f"{rep.peak_s:.1f}s",
+                f"{rep.end_s:.1f}s",
+                "" if math.isnan(hold) else f"{hold:.1f}s",
+                f"{rep.quality:.0%}",
+                ", ".join(rep.faults) or "-",
+            )
+        out.print(table)
+    for fault in report.faults:
+        out.print(
+            f"[red]{fault.start_s:5.1f}-{fault.end_s:5.1f}s[/red] rep {fault.rep_index}: "
+            f"{fault.id} - {fault.message}"
+        )
+    for span in report.unjudged:
+        out.print(f"[dim]{span.start_s:5.1f}-{span.end_s:5.1f}s not judged: {span.reason}[/dim]")
+    for w in report.warnings:
+        out.print(f"[yellow]Warning:[/yellow] {w}")
+
+
+@app.command()
+def analyze(
+    clip: Annotated[
+        Path,
+        typer.Argument(help="Video file (mp4, mov, avi, webm, mkv, gif) or a folder of images."),
+    ],
+    exercise: Annotated[
+        ExerciseChoice,
+        typer.Option("--exercise", "-e", help="Exercise, or 'auto' to recognise it."),
+    ] = ExerciseChoice.auto,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Patient config (TOML) overriding thresholds and prescriptions."),
+    ] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            help="A PoseLandmarker .task bundle (default: the full model in the mediapipe wheel)."
+        ),
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the JSON report here.")
+    ] = None,
+    csv_out: Annotated[
+        Path | None, typer.Option("--csv", help="Write per-rep metrics (CSV) here.")
+    ] = None,
+    html_out: Annotated[
+        Path | None, typer.Option("--html", help="Write the self-contained HTML report here.")
+    ] = None,
+    video_out: Annotated[
+        Path | None,
+        typer.Option("--video", help="Write the annotated video here (.webm plays in browsers)."),
+    ] = None,
+    poses_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-poses", help="Save the pose recording (.npz) to re-analyse without the model."
+        ),
+    ] = None,
+    poses_in: Annotated[
+        Path | None,
+        typer.Option(
+            "--poses", help="Analyse a saved pose recording instead of running the model."
+        ),
+    ] = None,
+    blur: Annotated[
+        bool, typer.Option("--blur/--no-blur", help="Blur faces in exported video and images.")
+    ] = True,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
+    ] = False,
+) -> None:
+    """Count reps and holds, measure each one and flag form faults in a recorded clip."""
+    from formcheck.pipeline import analyze_clip
+    from formcheck.pose.recording import PoseRecording
+
+    outputs = [json_out, csv_out, html_out, video_out, poses_out]
+    with user_errors():
+        check_outputs(outputs, force)
+        cfg = load_config(config)
+        recording = PoseRecording.load(poses_in) if poses_in else None
+
+        def factory():  # the model loads only when needed, in the process that uses it
+            from formcheck.pose.mediapipe_backend import MediaPipePoseEstimator
+
+            return MediaPipePoseEstimator(model)
+
+        progress = Progress(
+            TextColumn("[bold]analysing[/bold] {task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} frames"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            disable=quiet,
+            transient=True,
+        )
+        with progress:
+            task = progress.add_task(clip.name, total=None)
+
+            def on_frame(done: int, total: int | None) -> None:
+                progress.update(task, completed=done, total=total)
+
+            outcome = analyze_clip(
+                clip if recording is None or video_out is not None else clip,
+                exercise=exercise.value,
+                config=cfg,
+                estimator_factory=factory,
+                recording=recording,
+                video_out=video_out,
+                pose_out=poses_out,
+                blur_faces=blur,
+                force=force,
+                progress=on_frame,
+            )
+        report = outcome.report
+        if json_out:
+            atomic_write_text(json_out, report.model_dump_json(indent=2), force=force)
+        if csv_out:
+            from formcheck.report.csv_writer import write_csv
+
+            write_csv(report, csv_out, force=force)
+        if html_out:
+            from formcheck.report.html import write_html
+
+            write_html(report, html_out, force=force)
+    if not quiet:
+        print_summary(report)
+        for label, path in (
+            ("JSON", json_out),
+            ("CSV", csv_out),
+            ("HTML", html_out),
+            ("video", video_out),
+            ("poses", poses_out),
+        ):
+            if path:
+                console.print(f"[dim]{label}: {path}[/dim]")

@@ -1,0 +1,66 @@
+"""Shared CLI pieces: the exercise choice, error handling and output checks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from formcheck.errors import FormcheckError, OutputError
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class ExerciseChoice(str, Enum):
+    """What ``--exercise`` accepts."""
+
+    auto = "auto"
+    bridge = "bridge"
+    pelvic_tilt = "pelvic_tilt"
+    cat_cow = "cat_cow"
+    childs_pose = "childs_pose"
+    bird_dog = "bird_dog"
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print one clear line to stderr and return the Exit to raise."""
+    err_console.print(f"[bold red]error:[/] {message}", markup=True)
+    return typer.Exit(code=code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn expected failures into one line and a non-zero exit, never a traceback."""
+    try:
+        yield
+    except FormcheckError as exc:
+        raise fail(str(exc)) from None
+    except FileExistsError as exc:
+        raise fail(str(exc) if str(exc) else "output exists; use --force") from None
+    except PermissionError as exc:
+        raise fail(f"permission denied: {exc.filename or exc}") from None
+    except OSError as exc:
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        raise fail(f"{exc.strerror or exc}{where}") from None
+    except KeyboardInterrupt:
+        err_console.print("interrupted; outputs already written are kept")
+        raise typer.Exit(code=130) from None
+
+
+def check_outputs(paths: list[Path | None], force: bool) -> None:
+    """Refuse before any work starts: existing outputs without --force, unwritable folders."""
+    for p in paths:
+        if p is None:
+            continue
+        if p.exists() and p.is_dir():
+            raise OutputError(f"{p} is a directory, not a file")
+        if p.exists() and not force:
+            raise OutputError(f"{p} already exists; use --force to overwrite it")
+        parent = p.parent if str(p.parent) else Path(".")
+        if parent.exists() and not os.access(parent, os.W_OK):
+            raise OutputError(f"cannot write to {parent}: the folder is read-only")
