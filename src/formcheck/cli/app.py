@@ -14,7 +14,6 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _root(
     version: bool = typer.Option(False, "--version", help="Show the version and exit."),

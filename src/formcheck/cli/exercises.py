@@ -1,0 +1,79 @@
+"""``formcheck exercises``: the programme's exercises and the checks each one makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from formcheck.cli.app import app
+from formcheck.cli.common import user_errors
+from formcheck.exercises.loader import all_builtin, load_config, resolve_id
+
+exercises_app = typer.Typer(
+    help="List the exercises and their checks, or show one in full.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+app.add_typer(exercises_app, name="exercises")
+console = Console(highlight=False)
+
+
+@exercises_app.callback()
+def list_exercises(ctx: typer.Context) -> None:
+    """List the five exercises, their prescriptions and fault checks."""
+    if ctx.invoked_subcommand is not None:
+        return
+    table = Table(title="formcheck exercises")
+    table.add_column("id", style="bold")
+    table.add_column("name")
+    table.add_column("position")
+    table.add_column("prescription")
+    table.add_column("checks")
+    for ex in all_builtin():
+        table.add_row(ex.id, ex.name, ex.position, ex.prescription.text, ", ".join(ex.fault_ids()))
+    console.print(table)
+
+
+@exercises_app.command("show")
+def show(
+    exercise: Annotated[str, typer.Argument(help="Exercise id or alias, e.g. bridge.")],
+    config: Annotated[
+        Path | None, typer.Option(help="Show it with a patient config applied.")
+    ] = None,
+) -> None:
+    """Print one exercise's definition: signals, counting rule, faults, cues, prescription."""
+    with user_errors():
+        ex_id = resolve_id(exercise)
+        cfg = load_config(config)
+        ex = cfg.exercise(ex_id)
+    console.print(f"[bold]{ex.name}[/bold] ({ex.id}) - {ex.position}, {ex.view.required} view")
+    console.print(ex.description)
+    for step in ex.instructions:
+        console.print(f"  - {step}")
+    console.print(f"\n[bold]Prescription:[/bold] {ex.prescription.text}")
+    c = ex.counting
+    ref = "offsets from the patient's rest baseline" if c.reference == "baseline" else c.reference
+    console.print(
+        f"[bold]Counting:[/bold] {c.kind} of '{c.signal}' ({c.direction}); start {c.start:g}, "
+        f"target {c.top:g}, hysteresis {c.hysteresis:g} ({ref}); at least {c.min_top_s:g} s "
+        "at the target"
+    )
+    sig = Table(title="Signals")
+    for col in ("name", "kind", "points", "side", "meaning"):
+        sig.add_column(col)
+    for name, s in ex.signals.items():
+        sig.add_row(name, s.kind, "-".join(s.points), s.side, s.label)
+    console.print(sig)
+    faults = Table(title="Fault checks")
+    for col in ("id", "rule", "severity", "cue", "for the physiotherapist"):
+        faults.add_column(col, overflow="fold")
+    for f in ex.faults:
+        rule = f"{f.metric} {f.op} {f.value:g}"
+        if f.when_metric:
+            rule += f" (when {f.when_metric} {f.when_op} {f.when_value:g})"
+        faults.add_row(f.id, rule, f.severity, f.cue, f.explanation)
+    console.print(faults)
