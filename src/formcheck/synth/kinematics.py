@@ -112,12 +112,18 @@ def forward(
     return Posed(rot, heads, rig.heads)
 
 
-def skin(weights: np.ndarray, posed: Posed, rest_vertices: np.ndarray) -> np.ndarray:
-    """Linear blend skinning of ``rest_vertices`` (V, 3) with ``weights`` (V, B)."""
+def skin(
+    weights: np.ndarray, posed: Posed, rest_vertices: np.ndarray, dtype: type = np.float32
+) -> np.ndarray:
+    """Linear blend skinning of ``rest_vertices`` (V, 3) with ``weights`` (V, B).
+
+    float32 is plenty for drawing; the contact solver asks for float64 so its
+    finite-difference gradients are not lost in rounding.
+    """
     # Per-bone affine [R | P - R h] flattened to 12 numbers, blended by the weights.
     trans = posed.heads - np.einsum("bij,bj->bi", posed.rotations, posed.rest_heads)
-    mats = np.concatenate([posed.rotations.reshape(-1, 9), trans], axis=1).astype(np.float32)
-    blend = weights @ mats  # (V, 12)
+    mats = np.concatenate([posed.rotations.reshape(-1, 9), trans], axis=1).astype(dtype)
+    blend = weights.astype(dtype) @ mats  # (V, 12)
     r = blend[:, :9].reshape(-1, 3, 3)
-    v = rest_vertices.astype(np.float32)
+    v = rest_vertices.astype(dtype)
     return np.einsum("vij,vj->vi", r, v) + blend[:, 9:]

@@ -1,0 +1,65 @@
+"""Bird-dog: from hands and knees, reach one leg straight back and the opposite arm
+straight forward, hold, return, switch sides. The rep's side is the raised leg's.
+Faults: ``trunk_rotation`` (pelvis and trunk roll so the raised leg's hip hikes up,
+supports stay down), ``same_side`` (arm and leg of one side), ``limb_not_extended``
+(arm held low and bent, leg bent)."""
+
+from __future__ import annotations
+
+from formcheck.synth.exercises.base import PoseContext, ScriptOptions, lerp
+from formcheck.synth.exercises.common import quad_solve, tabletop
+from formcheck.synth.solver import BodyPose
+from formcheck.synth.timeline import Rep, Timeline
+
+id = "bird_dog"  # noqa: A001
+faults = ("trunk_rotation", "same_side", "limb_not_extended")
+default_reps = 4
+levels = (0.0, 1.0)
+
+ROLL_DEG = 18.0
+OTHER = {"l": "r", "r": "l"}
+
+
+def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
+    base = tabletop(ctx)
+    if level <= 0.0:
+        return base
+    leg, fault = variant.split("|")
+    arm = leg if fault == "same_side" else OTHER[leg]
+    bent = fault == "limb_not_extended"
+    a = dict(base.angles)
+    a[f"hip_flex_{leg}"] = lerp(base.angles[f"hip_flex_{leg}"], 45.0 if bent else -4.0, level)
+    a[f"knee_flex_{leg}"] = lerp(base.angles[f"knee_flex_{leg}"], 75.0 if bent else 2.0, level)
+    a[f"ankle_dorsi_{leg}"] = lerp(base.angles[f"ankle_dorsi_{leg}"], -15.0, level)
+    a[f"shoulder_flex_{arm}"] = lerp(base.angles[f"shoulder_flex_{arm}"], 125.0 if bent else 178.0, level)  # noqa: E501
+    a[f"elbow_flex_{arm}"] = (40.0 if bent else 0.0) * level
+    a[f"wrist_ext_{arm}"] = lerp(base.angles[f"wrist_ext_{arm}"], 5.0, level)
+    a["neck_flex"] = lerp(base.angles.get("neck_flex", 0.0), -18.0, level)
+    if fault == "trunk_rotation":
+        # Negative roll lifts the body's left (+X) side; the raised leg's hip hikes up.
+        a["roll"] = (-1.0 if leg == "l" else 1.0) * ROLL_DEG * level
+        a["lumbar_rot"] = (1.0 if leg == "l" else -1.0) * 0.3 * ROLL_DEG * level
+    s_leg, s_arm = OTHER[leg], OTHER[arm]
+    free = ("pitch", "tx", "ty", "tz") + tuple(
+        f"{j}_{s_leg}" for j in ("hip_flex", "hip_abd", "knee_flex", "ankle_dorsi")
+    ) + tuple(f"{j}_{s_arm}" for j in ("shoulder_flex", "shoulder_abd", "wrist_ext"))
+    return quad_solve(ctx, a, free, knees=(s_leg,), hands=(s_arm,))
+
+
+def script(opts: ScriptOptions) -> Timeline:
+    k = 1.0 / opts.tempo
+    tl = Timeline(variant="l|clean")
+    tl.hold(0.6 * k)
+    hold = opts.hold_s if opts.hold_s is not None else 2.0
+    for i in range(1, opts.reps + 1):
+        leg = "l" if i % 2 == 1 else "r"
+        fault = opts.fault if opts.faulty(i) else None
+        start = tl.time_s
+        top = tl.move(1.0, 1.3 * k, f"{leg}|{fault or 'clean'}")
+        top_end = tl.hold(hold)
+        end = tl.move(0.0, 1.3 * k)
+        side = "left" if leg == "l" else "right"
+        tl.reps.append(Rep(i, "rep", side, start, (top + top_end) / 2, end, top, top_end,
+                           (fault,) if fault else ()))  # fmt: skip
+        tl.hold(0.4 * k)
+    return tl

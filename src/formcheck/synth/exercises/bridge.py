@@ -1,0 +1,47 @@
+"""Glute bridge: lying on the back, knees bent, lift the hips until shoulder, hip and knee
+line up, squeeze, lower slowly. Faults: ``sagging_hips`` (partial lift, hip angle well
+short of straight) and ``over_arching`` (hips pushed past the line, lumbar extension)."""
+
+from __future__ import annotations
+
+from formcheck.synth.exercises.base import PoseContext, ScriptOptions, lerp
+from formcheck.synth.exercises.common import SIDES, solve_supine, supine_rest
+from formcheck.synth.solver import BodyPose
+from formcheck.synth.timeline import Rep, Timeline
+
+id = "bridge"  # noqa: A001 - the exercise id, read as bridge.id
+faults = ("sagging_hips", "over_arching")
+default_reps = 3
+levels = (0.0, 1.0)
+
+# Hip flexion at the top of the lift, and lumbar flexion (negative: extension).
+TOP = {"clean": (0.0, 0.0), "sagging_hips": (36.0, 0.0), "over_arching": (-16.0, -14.0)}
+
+
+def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
+    rest = supine_rest(ctx)
+    if level <= 0.0:
+        return rest
+    hip_top, lumbar_top = TOP[variant]
+    angles = dict(rest.angles)
+    for s in SIDES:
+        angles[f"hip_flex_{s}"] = lerp(rest.angles[f"hip_flex_{s}"], hip_top, level)
+    angles["lumbar_flex"] = lerp(0.0, lumbar_top, level)
+    return solve_supine(ctx.avatar, ctx.pts, angles, free_hip=False)
+
+
+def script(opts: ScriptOptions) -> Timeline:
+    k = 1.0 / opts.tempo
+    tl = Timeline()
+    tl.hold(0.6 * k)
+    hold = opts.hold_s if opts.hold_s is not None else 1.0
+    for i in range(1, opts.reps + 1):
+        variant = opts.fault if opts.faulty(i) else "clean"
+        start = tl.time_s
+        top = tl.move(1.0, 1.3 * k, variant)
+        top_end = tl.hold(hold)
+        end = tl.move(0.0, 1.6 * k)
+        tl.reps.append(Rep(i, "rep", None, start, (top + top_end) / 2, end, top, top_end,
+                           (variant,) if variant != "clean" else ()))  # fmt: skip
+        tl.hold(0.4 * k)
+    return tl

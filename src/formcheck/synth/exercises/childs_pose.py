@@ -1,0 +1,61 @@
+"""Child's pose: from hands and knees, sit back on the heels, fold the trunk over the
+thighs with the arms reaching forward on the mat and the forehead down; hold. Faults:
+``hips_off_heels`` (knees stay less bent, hips high) and ``arms_bent``."""
+
+from __future__ import annotations
+
+from formcheck.synth.exercises.base import PoseContext, ScriptOptions, lerp
+from formcheck.synth.exercises.common import SIDES, quad_solve, tabletop
+from formcheck.synth.solver import BodyPose, Points
+from formcheck.synth.timeline import Rep, Timeline
+
+id = "childs_pose"  # noqa: A001
+faults = ("hips_off_heels", "arms_bent")
+default_reps = 1
+levels = (0.0, 1.0)
+
+DEFAULT_HOLD_S = 8.0
+KNEE_FULL = {"clean": 150.0, "arms_bent": 150.0, "hips_off_heels": 112.0}
+HIP_FULL = {"clean": 138.0, "arms_bent": 138.0, "hips_off_heels": 108.0}
+
+
+def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
+    base = tabletop(ctx)
+    if level <= 0.0:
+        return base
+    a = dict(base.angles)
+    for s in SIDES:
+        a[f"knee_flex_{s}"] = lerp(base.angles[f"knee_flex_{s}"], KNEE_FULL[variant], level)
+        a[f"hip_flex_{s}"] = lerp(base.angles[f"hip_flex_{s}"], HIP_FULL[variant], level)
+        a[f"shoulder_flex_{s}"] = lerp(base.angles[f"shoulder_flex_{s}"], 160.0, level)
+        a[f"shoulder_abd_{s}"] = lerp(base.angles[f"shoulder_abd_{s}"], 12.0, level)
+        if variant == "arms_bent":
+            a[f"elbow_flex_{s}"] = 75.0 * level
+    a["lumbar_flex"] = 18.0 * level
+    a["thoracic_flex"] = 14.0 * level
+    a["neck_flex"] = lerp(base.angles.get("neck_flex", 0.0), 12.0, level)
+
+    def head_down(pt: Points) -> list[float]:
+        return [level**2 * pt("forehead")[2]]
+
+    free = ["pitch", "ty", "tz", "neck_flex"] + [
+        f"{j}_{s}" for j in ("ankle_dorsi", "shoulder_flex", "wrist_ext", "hip_flex") for s in SIDES
+    ]
+    return quad_solve(ctx, a, tuple(free), hands=SIDES, extra=head_down, hand_anchor=False)
+
+
+def script(opts: ScriptOptions) -> Timeline:
+    k = 1.0 / opts.tempo
+    tl = Timeline()
+    tl.hold(0.8 * k)
+    hold = opts.hold_s if opts.hold_s is not None else DEFAULT_HOLD_S
+    for i in range(1, opts.reps + 1):
+        variant = opts.fault if opts.faulty(i) and opts.fault else "clean"
+        start = tl.time_s
+        top = tl.move(1.0, 2.5 * k, variant)
+        top_end = tl.hold(hold)
+        end = tl.move(0.0, 2.0 * k)
+        tl.reps.append(Rep(i, "hold", None, start, (top + top_end) / 2, end, top, top_end,
+                           (variant,) if variant != "clean" else ()))  # fmt: skip
+        tl.hold(0.6 * k)
+    return tl
