@@ -8,6 +8,7 @@ session's reps, faults and unjudged spans. No I/O; time comes from the frames.
 from __future__ import annotations
 
 import math
+from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -93,8 +94,9 @@ class ExerciseAnalyzer:
         self._live_hits: list[FaultHit] = []
         self._spans: list[_Span] = []
         self._open_span: _Span | None = None
-        self._series_t: list[float] = []
-        self._series: dict[str, list[float]] = {n: [] for n in self.spec.signal_names()}
+        # Compact float32 arrays: a 10-minute session costs well under 1 MiB.
+        self._series_t: array[float] = array("d")
+        self._series: dict[str, array[float]] = {n: array("f") for n in self.spec.signal_names()}
         self._frames = 0
         self._frames_with_pose = 0
         self._first_t: float | None = None
@@ -350,8 +352,8 @@ class ExerciseAnalyzer:
             reps=self._reps,
             faults=self._faults,
             unjudged=unjudged,
-            series_t=self._series_t,
-            series=self._series,
+            series_t=list(self._series_t),
+            series={k: list(v) for k, v in self._series.items()},
             frames=self._frames,
             frames_with_pose=self._frames_with_pose,
             duration_s=duration,
