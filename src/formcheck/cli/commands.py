@@ -3,3 +3,4 @@
 # Each module below defines its commands with ``@app.command()`` on formcheck.cli.app.app.
 from formcheck.cli import analyze  # noqa: F401,E402
 from formcheck.cli import exercises  # noqa: F401,E402
+from formcheck.cli import history  # noqa: F401
