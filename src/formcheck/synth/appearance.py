@@ -123,7 +123,18 @@ def _paint_head(mesh: BaseMesh, rig: Rig, outfit: Outfit, v: np.ndarray, col: np
             & (d[:, 1] < 0.0)
         )
         col[brow] = np.array(outfit.hair) * 0.8
-    mouth = mesh.group_centre("joint-mouth")
+    # The joint-mouth cube is the jaw pivot, not the lips: place the mouth below the nose.
+    mouth = mouth_centre(v, head & body, eye_z)
     d = v - mouth
-    lips = body & head & (np.abs(d[:, 0]) < 0.025) & (np.abs(d[:, 2]) < 0.009) & (d[:, 1] < -0.005)
-    col[lips] = (170, 80, 80)
+    lips = body & head & (np.abs(d[:, 0]) < 0.024) & (np.abs(d[:, 2]) < 0.007) & (d[:, 1] < 0.012)
+    col[lips] = (165, 75, 75)
+
+
+def mouth_centre(v: np.ndarray, head: np.ndarray, eye_z: float) -> np.ndarray:
+    """Front of the closed mouth: 3.7 cm below the nose tip, on the face surface."""
+    idx = np.nonzero(head & (np.abs(v[:, 0]) < 0.01))[0]
+    below_eyes = idx[(v[idx, 2] < eye_z) & (v[idx, 2] > eye_z - 0.05)]
+    nose = v[below_eyes[np.argmin(v[below_eyes, 1])]]
+    z = nose[2] - 0.037
+    band = idx[np.abs(v[idx, 2] - z) < 0.006]
+    return np.array([0.0, v[band, 1].min(), z])

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.landmarks import Landmark
+from formcheck.synth.appearance import mouth_centre
 from formcheck.synth.avatar import Avatar
 from formcheck.synth.kinematics import Posed, skin
 
@@ -59,6 +60,7 @@ def find_surface_points(avatar: Avatar) -> SurfacePoints:
     mesh = avatar.mesh
     eye_c = {s: mesh.group_centre(f"joint-{s}-eye") for s in "lr"}
     eye_z = (eye_c["l"][2] + eye_c["r"][2]) / 2
+    mouth = mouth_centre(v, np.isin(idx, head), eye_z)
     near_mid = head[np.abs(v[head, 0]) < 0.01]
     add("nose", _pick(near_mid[(v[near_mid, 2] < eye_z) & (v[near_mid, 2] > eye_z - 0.05)], -v[:, 1]))
     for s, lat in (("l", 1.0), ("r", -1.0)):
@@ -71,10 +73,12 @@ def find_surface_points(avatar: Avatar) -> SurfacePoints:
         for nm, dx in (("eye_inner", -0.016), ("eye_outer", 0.018)):
             target = p + np.array([lat * dx, 0.004, 0.0])
             add(f"{side}_{nm}", int(front[np.argmin(np.linalg.norm(v[front] - target, axis=1))]))
-        band = head[(np.abs(v[head, 2] - (eye_z - 0.02)) < 0.02)]
-        add(f"{side}_ear", _pick(band, lat * v[:, 0] - 0.3 * np.abs(v[:, 1] - (p[1] + 0.09))))
-        mouth = mesh.group_centre("joint-mouth")
-        target = mouth + np.array([lat * 0.024, -0.012, 0.0])
+        # Ear: centre of the outermost rim of the head between brow and earlobe.
+        band = head[(v[head, 2] > eye_z - 0.06) & (v[head, 2] < eye_z + 0.01)]
+        rim = band[lat * v[band, 0] > (lat * v[band, 0]).max() - 0.014]
+        centre = v[rim].mean(axis=0)
+        add(f"{side}_ear", int(rim[np.argmin(np.linalg.norm(v[rim] - centre, axis=1))]))
+        target = mouth + np.array([lat * 0.022, 0.006, 0.0])
         add(f"mouth_{side}", int(head[np.argmin(np.linalg.norm(v[head] - target, axis=1))]))
 
         foot = idx[(w[:, rig.index(f"foot_{s}")] + w[:, rig.index(f"ball_{s}")]) > 0.6]

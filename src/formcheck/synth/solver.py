@@ -77,4 +77,9 @@ def solve(
         return np.concatenate([np.asarray(residuals(point), dtype=float), prior * (x - x0)])
 
     result = least_squares(fun, x0, method="trf", x_scale="jac", diff_step=1e-5)
-    return pose_of(result.x)
+    x = result.x.copy()
+    for i, n in enumerate(names):
+        if n in ("pitch", "roll"):
+            # Keep whole-body angles in (-180, 180] so key poses interpolate the short way.
+            x[i] = (x[i] + 180.0) % 360.0 - 180.0
+    return pose_of(x)

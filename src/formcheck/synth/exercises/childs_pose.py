@@ -15,8 +15,8 @@ default_reps = 1
 levels = (0.0, 1.0)
 
 DEFAULT_HOLD_S = 8.0
-KNEE_FULL = {"clean": 150.0, "arms_bent": 150.0, "hips_off_heels": 112.0}
-HIP_FULL = {"clean": 138.0, "arms_bent": 138.0, "hips_off_heels": 108.0}
+KNEE_FULL = {"clean": 162.0, "arms_bent": 162.0, "hips_off_heels": 115.0}
+HIP_FULL = {"clean": 140.0, "arms_bent": 140.0, "hips_off_heels": 105.0}
 
 
 def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
@@ -29,6 +29,7 @@ def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
         a[f"hip_flex_{s}"] = lerp(base.angles[f"hip_flex_{s}"], HIP_FULL[variant], level)
         a[f"shoulder_flex_{s}"] = lerp(base.angles[f"shoulder_flex_{s}"], 160.0, level)
         a[f"shoulder_abd_{s}"] = lerp(base.angles[f"shoulder_abd_{s}"], 12.0, level)
+        a[f"wrist_ext_{s}"] = lerp(base.angles[f"wrist_ext_{s}"], 45.0 if variant == "arms_bent" else 8.0, level)  # noqa: E501
         if variant == "arms_bent":
             a[f"elbow_flex_{s}"] = 75.0 * level
     a["lumbar_flex"] = 18.0 * level
@@ -36,7 +37,11 @@ def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
     a["neck_flex"] = lerp(base.angles.get("neck_flex", 0.0), 12.0, level)
 
     def head_down(pt: Points) -> list[float]:
-        return [level**2 * pt("forehead")[2]]
+        # Forehead to the mat and, with straight arms, forearms resting on it.
+        r = [level**2 * pt("forehead")[2]]
+        if variant != "arms_bent":
+            r += [level**2 * (pt(f"@lowerarm_{s}")[2] - 0.045) for s in SIDES]
+        return r
 
     free = ["pitch", "ty", "tz", "neck_flex"] + [
         f"{j}_{s}" for j in ("ankle_dorsi", "shoulder_flex", "wrist_ext", "hip_flex") for s in SIDES

@@ -101,7 +101,8 @@ def tabletop(ctx) -> BodyPose:
                 r += knee_residuals(pt, s, None) + hand_residuals(pt, s, None)
                 r += [pt(f"palm_{s}")[1] - pt(f"@upperarm_{s}")[1]]
                 r += [pt(f"knee_front_{s}")[1] - pt(f"@thigh_{s}")[1] - 0.03]
-            return r
+            # Pin the body along the mat; otherwise y is free and drifts.
+            return [*r, pt("knee_front_l")[1] + pt("knee_front_r")[1] - 0.6]
 
         ctx.cache["tabletop"] = solve(ctx.avatar, ctx.pts, BodyPose(a, "prone"), free, res)
     return ctx.cache["tabletop"]
