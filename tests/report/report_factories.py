@@ -84,9 +84,7 @@ def make_report(
         model="pose_landmarker_full",
         view="side",
         near_side="left",
-        source=SourceInfo(
-            path=path, width=640, height=480, fps=FPS, frames=720, duration_s=24.0
-        ),
+        source=SourceInfo(path=path, width=640, height=480, fps=FPS, frames=720, duration_s=24.0),
         patient=patient,
         prescription=Prescription(
             kind="rep",
