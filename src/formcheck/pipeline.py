@@ -13,6 +13,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
+import numpy as np
+
 from formcheck.analysis.analyzer import AnalysisResult, ExerciseAnalyzer
 from formcheck.analysis.recognize import POSITION_OF, PostureTally, Recognition, recognize
 from formcheck.analysis.state import FrameAnalysis
@@ -45,6 +48,7 @@ class ClipAnalysis:
     result: AnalysisResult
     recognition: Recognition | None = None
     warnings: list[str] = field(default_factory=list)
+    keyframes: dict[str, bytes] = field(default_factory=dict)  # caption -> JPEG
 
 
 def poses_from_video(
@@ -67,33 +71,79 @@ def _source_info(path: Path | None, info: VideoInfo, frames: int, duration: floa
     )
 
 
-class _Annotated:
-    """Draws the analysis on each frame and writes the annotated video."""
+class FrameOutputs:
+    """Per-frame outputs of a recorded clip: the annotated video and key frames.
+
+    Key frames are the best and the worst rep at their peak, kept while the
+    frames stream by: the current rep's peak frame plus at most two finished
+    ones, so memory does not grow with the clip.
+    """
 
     def __init__(
         self,
         stack: ExitStack,
-        path: Path,
-        fps: float,
         spec: ExerciseSpec,
         *,
+        video_path: Path | None,
+        fps: float,
+        keyframes: bool,
         blur: bool,
         force: bool,
     ) -> None:
         from formcheck.render.presets import default_annotators
-        from formcheck.render.video import VideoSink
 
-        counter_label = {"rep": "Reps", "hold": "Holds", "cycle": "Cycles"}[spec.prescription.kind]
+        kind = spec.prescription.kind
         self.chain = default_annotators(
             target=spec.prescription.target_count,
-            counter_label=counter_label,
+            counter_label={"rep": "Reps", "hold": "Holds", "cycle": "Cycles"}[kind],
             fault_messages={f.id: f.cue for f in spec.faults},
             blur_faces=blur,
         )
-        self.sink = stack.enter_context(VideoSink(path, fps=fps, force=force))
+        self.sink = None
+        if video_path is not None:
+            from formcheck.render.video import VideoSink
 
-    def write(self, frame: Frame, analysis: FrameAnalysis) -> None:
-        self.sink.write(self.chain.annotate(frame.image.copy(), analysis))
+            self.sink = stack.enter_context(VideoSink(video_path, fps=fps, force=force))
+        self.want_keyframes = keyframes
+        self._peak_image: np.ndarray | None = None
+        self._kept: dict[str, tuple[float, int, np.ndarray]] = {}  # best/worst: quality, rep, image
+
+    def handle(self, frame: Frame, analysis: FrameAnalysis, at_peak: bool) -> None:
+        if self.sink is None and not (self.want_keyframes and at_peak):
+            return
+        image = self.chain.annotate(frame.image.copy(), analysis)
+        if self.sink is not None:
+            self.sink.write(image)
+        if self.want_keyframes and at_peak:
+            self._peak_image = image
+        event = analysis.event
+        if self.want_keyframes and event is not None and event.complete:
+            self._rep_done(event.index, event.quality)
+
+    def _rep_done(self, index: int, quality: float) -> None:
+        if self._peak_image is None:
+            return
+        best = self._kept.get("best")
+        worst = self._kept.get("worst")
+        if best is None or quality > best[0]:
+            self._kept["best"] = (quality, index, self._peak_image)
+        if worst is None or quality < worst[0]:
+            self._kept["worst"] = (quality, index, self._peak_image)
+        self._peak_image = None
+
+    def keyframes(self) -> dict[str, bytes]:
+        """Caption -> JPEG of the best and worst reps at their peak."""
+        out: dict[str, bytes] = {}
+        for label, (quality, index, image) in self._kept.items():
+            if label == "worst" and self._kept["best"][1] == index:
+                continue  # one rep only, or all equal: show it once
+            h, w = image.shape[:2]
+            if w > 960:
+                image = cv2.resize(image, (960, round(h * 960 / w)), interpolation=cv2.INTER_AREA)
+            ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 85])
+            if ok:
+                out[f"{label.capitalize()} rep: #{index} (quality {quality:.0%})"] = buf.tobytes()
+        return out
 
 
 def analyze_clip(
@@ -105,14 +155,19 @@ def analyze_clip(
     recording: PoseRecording | None = None,
     video_out: Path | None = None,
     pose_out: Path | None = None,
+    keyframes: bool = False,
     blur_faces: bool = True,
     force: bool = False,
     progress: ProgressFn | None = None,
 ) -> ClipAnalysis:
     """Analyse one clip (or a saved pose recording) as ``exercise`` (an id or ``"auto"``).
 
-    With ``recording`` no model runs; the video is still needed for
-    ``video_out``. ``progress(frames_done, total)`` is called per frame.
+    With ``recording`` no model runs (the video is still read when frames are
+    needed: ``video_out`` or ``keyframes``). ``progress(frames_done, total)``
+    is called per frame. With ``"auto"`` every exercise is analysed on the
+    same stream and the recognised one is reported; its video and key frames
+    are drawn in a second pass over the saved poses, since the exercise is
+    known only at the end.
     """
     auto = exercise == "auto"
     ids = list(EXERCISE_IDS) if auto else [exercise]
@@ -120,14 +175,15 @@ def analyze_clip(
     tally = PostureTally()
     warnings: list[str] = []
     path = Path(source) if isinstance(source, (str, Path)) else None
+    need_frames = video_out is not None or keyframes
+    keep_poses = pose_out is not None or (auto and need_frames)
 
     src: FrameSource | None = None
     with ExitStack() as stack:
-        if recording is not None and video_out is None:
+        if recording is not None and not need_frames:
             stream: Iterator[tuple[Frame | None, PoseFrame]] = (
                 (None, p) for p in recording.frames()
             )
-            total: int | None = len(recording)
             info = VideoInfo(
                 width=recording.image_size[0],
                 height=recording.image_size[1],
@@ -139,29 +195,23 @@ def analyze_clip(
         else:
             src = stack.enter_context(open_source(source))
             info = src.info
-            total = info.frame_count
             if recording is not None:
-                poses = recording.frames()
-                stream = ((f, next(poses)) for f in src)  # type: ignore[misc]
+                stream = zip(src, recording.frames(), strict=False)  # type: ignore[assignment]
                 model_id = recording.model_id
             else:
                 assert estimator_factory is not None
                 estimator = stack.enter_context(estimator_factory())
                 stream = poses_from_video(iter(src), estimator)  # type: ignore[assignment]
                 model_id = estimator.model_id
-        annotated = None
-        if video_out is not None and not auto:
-            annotated = _Annotated(
-                stack,
-                video_out,
-                info.fps or 30.0,
-                analyzers[ids[0]].spec,
-                blur=blur_faces,
-                force=force,
-            )
-        kept: list[PoseFrame] | None = (
-            [] if (pose_out is not None or (auto and video_out)) else None
-        )
+        fps = info.fps or 30.0
+        outputs = None
+        if need_frames and not auto:
+            spec = analyzers[ids[0]].spec
+            outputs = FrameOutputs(
+                stack, spec, video_path=video_out, fps=fps, keyframes=keyframes,
+                blur=blur_faces, force=force,
+            )  # fmt: skip
+        kept: list[PoseFrame] = []
         n = 0
         first_t = last_t = 0.0
         for frame, pose in stream:
@@ -172,17 +222,16 @@ def analyze_clip(
             first = outs[ids[0]]
             near = Side(first.near_side) if first.near_side else Side.LEFT
             tally.add(first.pose.xy, first.pose.visibility, near)
-            if annotated is not None and frame is not None:
-                annotated.write(frame, outs[ids[0]])
-            if kept is not None:
+            if outputs is not None and frame is not None:
+                outputs.handle(frame, first, analyzers[ids[0]].at_peak(pose.timestamp_s))
+            if keep_poses:
                 kept.append(pose)
             n += 1
             if progress:
-                progress(n, total)
+                progress(n, info.frame_count)
         if src is not None:
             warnings += list(src.warnings)
-            if src.truncated:
-                warnings.append("The file looks truncated: analysed the frames that could be read.")
+        shots = outputs.keyframes() if outputs is not None else {}
 
     results = {i: a.finish() for i, a in analyzers.items()}
     recognition = None
@@ -190,47 +239,54 @@ def analyze_clip(
     if auto:
         recognition = recognize(tally, results)
         chosen = recognition.exercise
-    else:
-        contradiction = _contradiction(chosen, tally)
-        if contradiction:
-            warnings.append(contradiction)
-    result = results[chosen]
-    if kept is not None and pose_out is not None:
-        PoseRecording.from_frames(
-            kept, fps=info.fps or 30.0, model_id=model_id, source=str(source)
-        ).save(pose_out)
-    if auto and video_out is not None and kept is not None:
-        _render_after_recognition(
-            source, kept, config.exercise(chosen), video_out, blur_faces, force, info.fps
+    elif contradiction := _contradiction(chosen, tally):
+        warnings.append(contradiction)
+    if pose_out is not None:
+        PoseRecording.from_frames(kept, fps=fps, model_id=model_id, source=str(source)).save(
+            pose_out
+        )
+    if auto and need_frames:
+        shots = _render_after_recognition(
+            source, kept, config.exercise(chosen), video_out, keyframes, blur_faces, force, fps
         )
     report = build_report(
-        result,
+        results[chosen],
         model_id=model_id,
         source=_source_info(path, info, n, last_t - first_t),
         patient=config.patient,
         exercise_confidence=round(recognition.confidence, 3) if recognition else None,
         warnings=warnings,
-        config_overrides=dict(config.raw_overrides.get(chosen, {})) if config.raw_overrides else {},
+        config_overrides=dict(config.raw_overrides.get(chosen, {})),
     )
-    return ClipAnalysis(report=report, result=result, recognition=recognition, warnings=warnings)
+    return ClipAnalysis(
+        report=report,
+        result=results[chosen],
+        recognition=recognition,
+        warnings=warnings,
+        keyframes=shots,
+    )
 
 
 def _render_after_recognition(
     source: str | Path | int,
     poses: list[PoseFrame],
     spec: ExerciseSpec,
-    video_out: Path,
+    video_out: Path | None,
+    keyframes: bool,
     blur: bool,
     force: bool,
     fps: float,
-) -> None:
-    """With ``--exercise auto`` the exercise is known only at the end: draw in a second pass."""
+) -> dict[str, bytes]:
+    """Second pass over the saved poses with the recognised exercise (``--exercise auto``)."""
     analyzer = ExerciseAnalyzer(spec)
     with ExitStack() as stack:
         src = stack.enter_context(open_source(source))
-        annotated = _Annotated(stack, video_out, fps or 30.0, spec, blur=blur, force=force)
+        outputs = FrameOutputs(
+            stack, spec, video_path=video_out, fps=fps, keyframes=keyframes, blur=blur, force=force
+        )
         for frame, pose in zip(src, poses, strict=False):
-            annotated.write(frame, analyzer.step(pose))
+            outputs.handle(frame, analyzer.step(pose), analyzer.at_peak(pose.timestamp_s))
+        return outputs.keyframes()
 
 
 def _contradiction(exercise_id: str, tally: PostureTally) -> str | None:

@@ -190,6 +190,11 @@ class ExerciseAnalyzer:
             thresholds=self._counter.thresholds(),
         )
 
+    def at_peak(self, t: float) -> bool:
+        """Whether the frame at ``t`` is the current rep's highest point so far."""
+        cur = self._counter.current
+        return cur is not None and cur.end_s is None and cur.peak_s == t
+
     def _hold_elapsed(self, t: float) -> float | None:
         cur = self._counter.current
         if self._counter.phase is Phase.TOP and cur is not None and cur.top_enter_s is not None:

@@ -14,7 +14,7 @@ from rich.table import Table
 from formcheck.cli.app import app
 from formcheck.cli.common import ExerciseChoice, check_outputs, user_errors
 from formcheck.exercises.loader import load_config
-from formcheck.report.atomic import atomic_write_text
+from formcheck.report.json_writer import write_json
 from formcheck.report.model import SessionReport
 
 console = Console(highlight=False)
@@ -155,20 +155,21 @@ def analyze(
                 progress.update(task, completed=done, total=total)
 
             outcome = analyze_clip(
-                clip if recording is None or video_out is not None else clip,
+                clip,
                 exercise=exercise.value,
                 config=cfg,
                 estimator_factory=factory,
                 recording=recording,
                 video_out=video_out,
                 pose_out=poses_out,
+                keyframes=html_out is not None and clip.exists(),
                 blur_faces=blur,
                 force=force,
                 progress=on_frame,
             )
         report = outcome.report
         if json_out:
-            atomic_write_text(json_out, report.model_dump_json(indent=2), force=force)
+            write_json(report, json_out, force=force)
         if csv_out:
             from formcheck.report.csv_writer import write_csv
 
@@ -176,7 +177,7 @@ def analyze(
         if html_out:
             from formcheck.report.html import write_html
 
-            write_html(report, html_out, force=force)
+            write_html(report, html_out, force=force, keyframes=outcome.keyframes)
     if not quiet:
         print_summary(report)
         for label, path in (
