@@ -98,6 +98,11 @@ class FrameOutputs:
             counter_label={"rep": "Reps", "hold": "Holds", "cycle": "Cycles"}[kind],
             fault_messages={f.id: f.cue for f in spec.faults},
             blur_faces=blur,
+            vertices={
+                name: f"{{side}}_{sig.points[1]}"
+                for name, sig in spec.signals.items()
+                if sig.kind in ("angle", "signed_angle") and sig.side in ("near", "max")
+            },
         )
         self.sink = None
         if video_path is not None:

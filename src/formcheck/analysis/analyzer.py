@@ -207,8 +207,10 @@ class ExerciseAnalyzer:
         return max(self._rep_side_votes, key=lambda s: self._rep_side_votes[s])
 
     def _cue(self, message: str, status: FrameStatus) -> str | None:
-        if status is not FrameStatus.OK or message:
+        if status is not FrameStatus.OK:
             return message or None
+        if message and self._counter.phase is Phase.SETUP:
+            return message  # how to get into the starting position
         if self._live_hits:
             worst = max(
                 self._live_hits, key=lambda h: ("info", "warning", "error").index(h.rule.severity)

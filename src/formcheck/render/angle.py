@@ -4,7 +4,7 @@
 at, so the vertex is looked up from the signal name: an explicit
 ``vertices`` mapping first, else the joint word in the name (``"knee"``,
 ``"hip"``...) on the named side or the near side. Without a vertex the value
-is shown as a dial gauge in the top-right corner.
+is shown as a dial gauge in the top-left corner, under the HUD.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 
 from formcheck.analysis.state import FrameAnalysis
 from formcheck.landmarks import Landmark, Side
+from formcheck.render.hud import cue_band
 from formcheck.render.style import (
     CYAN,
     DARK,
@@ -88,7 +89,10 @@ class AngleAnnotator:
         st = self.style
         s = frame_scale(scene)
         color = st.fault_color if analysis.active_faults else st.color
-        is_angle = self._is_angle(analysis.primary_signal)
+        # Signals given an explicit vertex are joint angles (the exercise says so).
+        is_angle = (
+            self._is_angle(analysis.primary_signal) or analysis.primary_signal in self.vertices
+        )
         text = f"{value:.0f}" if is_angle else f"{value:.2f}"
 
         resolved = self.resolve(analysis)
@@ -196,8 +200,8 @@ class AngleAnnotator:
     ) -> None:
         st = self.style
         r = max(12, round(st.gauge_radius * s))
-        h, w = scene.shape[:2]
-        cx, cy = w - r - round(16 * s), round(h * 0.30) + r
+        # Top-left under the HUD: the top-right corner holds the plot strip.
+        cx, cy = r + round(16 * s), cue_band(scene)[1] + r + round(16 * s)
         lo, hi = (0.0, 180.0) if is_angle else st.gauge_range
         fill_rect(scene, (cx - r - 8, cy - r - 8), (cx + r + 8, cy + r + 8), DARK, 0.55)
         start, sweep = 135.0, 270.0  # a 270° dial opening downwards
