@@ -62,5 +62,8 @@ def check_outputs(paths: list[Path | None], force: bool) -> None:
         if p.exists() and not force:
             raise OutputError(f"{p} already exists; use --force to overwrite it")
         parent = p.parent if str(p.parent) else Path(".")
+        if parent.exists() and not parent.is_dir():
+            raise OutputError(f"cannot write {p}: {parent} is not a folder")
         if parent.exists() and not os.access(parent, os.W_OK):
             raise OutputError(f"cannot write to {parent}: the folder is read-only")
+        parent.mkdir(parents=True, exist_ok=True)
