@@ -17,6 +17,7 @@ from formcheck.render import (
     FaultBannerAnnotator,
     HudAnnotator,
     PlotStripAnnotator,
+    PlotStripStyle,
     SkeletonAnnotator,
     StatusAnnotator,
     compose,
@@ -142,7 +143,8 @@ def test_angle_is_drawn_at_the_knee_of_the_near_side() -> None:
 def test_angle_without_a_vertex_draws_a_gauge_and_nan_draws_nothing() -> None:
     before = plain_frame()
     after = AngleAnnotator().annotate(before.copy(), make_analysis(signal="pelvic_tilt"))
-    assert changed(before, after)[:, 500:].any()  # top-right dial
+    mask = changed(before, after)
+    assert mask[120:260, :140].any() and not mask[:, 320:].any()  # top-left dial
     nan = AngleAnnotator().annotate(before.copy(), make_analysis(value=float("nan")))
     assert not changed(before, nan).any()
 
@@ -153,16 +155,18 @@ def test_angle_vertex_mapping_overrides_the_heuristic() -> None:
     assert resolved is not None and resolved.vertex == Landmark.RIGHT_SHOULDER
 
 
-def test_plot_strip_draws_at_the_bottom_and_keeps_a_bounded_window() -> None:
+def test_plot_strip_draws_in_its_box_and_keeps_a_bounded_window() -> None:
     strip = PlotStripAnnotator()
     before = plain_frame()
     after = before
     for i in range(600):  # 20 s at 30 fps
         after = strip.annotate(before.copy(), make_analysis(i / 30, value=150 + 20 * np.sin(i / 9)))
     mask = changed(before, after)
-    top = 480 - int(480 * 0.18)
-    assert mask[top + 2 :].mean() > 0.9
-    assert not mask[: top - 1].any()
+    left, top, right, bottom = strip.box(before)
+    assert 320 < left < right < 640 and 100 < top < bottom < 240  # top-right, under the HUD
+    assert mask[top:bottom, left:right].mean() > 0.9
+    mask[top:bottom, left:right] = False
+    assert not mask.any()
     assert len(strip._samples) <= 10 * 30 + 2
     strip.annotate(before.copy(), make_analysis(0.0))  # time went back: new clip
     assert len(strip._samples) == 1
@@ -187,6 +191,11 @@ def test_chain_runs_in_order_and_resets_state() -> None:
     chain.annotate(plain_frame(), make_analysis())
     chain.reset()
     assert calls == ["a", "b", "reset a", "reset b"]
+
+
+def test_plot_strip_can_sit_at_the_bottom() -> None:
+    strip = PlotStripAnnotator(PlotStripStyle(anchor="bottom"))
+    assert strip.box(plain_frame()) == (0, 480 - round(480 * 0.17), 640, 480)
 
 
 @pytest.mark.parametrize("size", [(640, 480), (1280, 720), (480, 640)])

@@ -1,5 +1,9 @@
 """A live plot of the primary signal over the last seconds, inside the picture.
 
+By default a box in the top-right corner under the HUD: every exercise in the
+programme is done on the floor, so the bottom of the picture is where the
+patient is, and the wall above them is free.
+
 Stateful: it remembers the samples it has been shown (bounded by the time
 window). Time going backwards (a new clip) starts a fresh plot.
 """
@@ -9,11 +13,13 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass
+from typing import Literal
 
 import cv2
 import numpy as np
 
 from formcheck.analysis.state import FrameAnalysis
+from formcheck.render.hud import cue_band
 from formcheck.render.style import (
     CYAN,
     DARK,
@@ -34,7 +40,9 @@ _LABEL_TEXT = TextStyle(height=13.0, thickness=1)
 @dataclass(frozen=True)
 class PlotStripStyle:
     window_s: float = 10.0
-    height_fraction: float = 0.18  # of the frame height, at the bottom
+    anchor: Literal["top-right", "top-left", "bottom"] = "top-right"
+    width_fraction: float = 0.42  # of the frame width (a "bottom" strip is full width)
+    height_fraction: float = 0.17  # of the frame height
     background: Color = DARK
     alpha: float = 0.6
     line_color: Color = CYAN
@@ -69,14 +77,13 @@ class PlotStripAnnotator:
         while self._samples and self._samples[0][0] < t - st.window_s:
             self._samples.popleft()
 
-        h, w = scene.shape[:2]
         s = frame_scale(scene)
-        top = h - round(h * st.height_fraction)
-        fill_rect(scene, (0, top), (w, h), st.background, st.alpha)
+        left, top, right, bottom = self.box(scene)
+        fill_rect(scene, (left, top), (right, bottom), st.background, st.alpha)
         pad = round(6 * s)
-        x0, x1 = pad, w - pad
+        x0, x1 = left + pad, right - pad
         label_h = text_size("Ag", st.label, s)[1]
-        y0, y1 = top + label_h + 2 * pad, h - pad
+        y0, y1 = top + label_h + 2 * pad, bottom - pad
 
         data = np.array(self._samples, dtype=float)  # (n, 3): t, value, fault
         values = data[:, 1]
@@ -118,6 +125,20 @@ class PlotStripAnnotator:
             tw, _ = text_size(text, st.label, s)
             put_text(scene, text, (x1 - tw, top + pad + label_h), st.label, s)
         return scene
+
+    def box(self, scene: np.ndarray) -> tuple[int, int, int, int]:
+        """``(left, top, right, bottom)`` of the plot in ``scene``."""
+        st = self.style
+        h, w = scene.shape[:2]
+        ph = round(h * st.height_fraction)
+        if st.anchor == "bottom":
+            return 0, h - ph, w, h
+        margin = round(8 * frame_scale(scene))
+        pw = round(w * st.width_fraction)
+        top = cue_band(scene)[1] + margin
+        if st.anchor == "top-left":
+            return margin, top, margin + pw, top + ph
+        return w - margin - pw, top, w - margin, top + ph
 
     def _range(self, finite_values: np.ndarray, thresholds: list[float]) -> tuple[float, float]:
         st = self.style

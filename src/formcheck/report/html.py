@@ -250,7 +250,8 @@ def _findings(report: SessionReport) -> str:
     if not items:
         return ""
     lis = "\n".join(
-        f'<li class="{_e(f.kind)}"><strong>{_e(f.headline)}</strong>'
+        f'<li class="{_e(f.kind)}">'
+        + (f"<strong>{_e(f.headline)}</strong>" if f.detail else _e(f.headline))
         + (f" <span>{_e(f.detail)}</span>" if f.detail else "")
         + "</li>"
         for f in items
@@ -291,7 +292,7 @@ def _rep_table(report: SessionReport, table_metrics: Sequence[str] | None) -> st
         cells.append(_quality_cell(r.quality))
         faults = ", ".join(_e(f.replace("_", " ")) for f in r.faults)
         cells.append(
-            f'<span class="fault">{faults}</span>' if faults else '<span class="muted">—</span>'
+            f'<span class="fault-tag">{faults}</span>' if faults else '<span class="muted">—</span>'
         )
         cls = " ".join(
             c
@@ -305,11 +306,12 @@ def _rep_table(report: SessionReport, table_metrics: Sequence[str] | None) -> st
         tds = "".join(f"<td>{c}</td>" for c in cells)
         rows.append(f'<tr class="rep {cls}">{tds}</tr>')
     ths = "".join(f"<th>{_e(h)}</th>" for h in head)
-    note = (
-        '<p class="muted small">* partial: cut by the start or end of the clip.</p>'
-        if any(not r.complete for r in report.reps)
-        else ""
-    )
+    notes = []
+    if any(not r.complete for r in report.reps):
+        notes.append("* partial: cut by the start or end of the clip.")
+    if picked:
+        notes.append("Left bar: green = best rep, red = worst rep (see Key frames).")
+    note = f'<p class="muted small">{" ".join(notes)}</p>' if notes else ""
     return f"""<section>
 <h2>Repetitions</h2>
 <div class="scroll"><table class="reps" id="rep-table">
