@@ -1,0 +1,211 @@
+"""Glute bridge analysis on hand-built landmark sequences."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from factories import analyze, bridge_rep, profile, sequence, supine_pose
+
+REST, TOP = 125.0, 178.0
+
+
+def run(segments, start=REST, **kw):
+    f = profile(segments, start)
+    return analyze("bridge", sequence(f, duration=f.duration, **kw))
+
+
+def faults_of(result):
+    return [rep.faults for rep in result.reps]
+
+
+@pytest.mark.parametrize("near", ["left", "right"])
+@pytest.mark.parametrize("mirror", [False, True])
+def test_clean_reps_counted_without_faults(near, mirror):
+    result = run(bridge_rep() * 3 + [(1.0, REST)], near=near, mirror=mirror)
+    assert len(result.reps) == 3
+    assert result.faults == []
+    assert faults_of(result) == [[], [], []]
+    # Each rep takes 5 s; the peak is in the middle of the 1.5 s hold.
+    for i, rep in enumerate(result.reps):
+        truth = 5.0 * i + 1.0 + 1.0 + 0.75
+        assert abs(rep.peak_s - truth) <= 0.2
+        assert rep.start_s <= rep.peak_s <= rep.end_s
+        assert abs(rep.start_s - (5.0 * i + 1.0)) <= 0.3
+    assert result.partial_reps == 0
+    assert result.judgeable
+    assert result.unjudged == []
+    assert result.near_side == near
+    assert result.view == "side"
+
+
+def test_sagging_reps_counted_and_flagged_clean_reps_not():
+    result = run(bridge_rep(top=152.0) + bridge_rep() + bridge_rep(top=152.0) + [(1.0, REST)])
+    assert len(result.reps) == 3
+    assert faults_of(result) == [["sagging_hips"], [], ["sagging_hips"]]
+    sag = [f for f in result.faults if f.id == "sagging_hips"]
+    assert [f.rep_index for f in sag] == [1, 3]
+    assert all(f.value < 165.0 for f in sag)
+
+
+def test_jitter_around_thresholds_counts_nothing():
+    # ±3 deg of landmark-angle noise hovering at 147, between start (142) and top (150).
+    result = run([(1.0, REST), (1.0, 147.0), (10.0, 147.0)], jitter_deg=3.0,
+                 rng=np.random.default_rng(1))  # fmt: skip
+    assert len(result.reps) == 0
+
+
+def test_getting_into_position_is_not_a_rep():
+    # Standing (hip angle 180, trunk vertical), sitting down (90), lying back with the
+    # knees bent (125): the hip angle passes the whole rep range while upright.
+    def fn(t):
+        if t < 2.0:
+            return {"hip_angle_deg": 180.0 - 90.0 * t / 2.0, "standing": 1.0,
+                    "hip_height": 130.0 * (1.0 - t / 2.0)}  # fmt: skip
+        if t < 4.0:
+            s = (t - 2.0) / 2.0
+            return {"hip_angle_deg": 90.0 + 35.0 * s, "standing": 1.0 - s}
+        return {"hip_angle_deg": REST}
+
+    result = analyze("bridge", sequence(fn, duration=7.0))
+    assert len(result.reps) == 0
+    assert result.partial_reps == 0
+
+
+def test_getting_into_position_then_reps_counts_only_the_reps():
+    rep_profile = profile(bridge_rep() * 2 + [(1.0, REST)], REST)
+
+    def fn(t):
+        if t < 2.0:
+            return {"hip_angle_deg": 180.0 - 90.0 * t / 2.0, "standing": 1.0,
+                    "hip_height": 130.0 * (1.0 - t / 2.0)}  # fmt: skip
+        if t < 4.0:
+            s = (t - 2.0) / 2.0
+            return {"hip_angle_deg": 90.0 + 35.0 * s, "standing": 1.0 - s}
+        return {"hip_angle_deg": rep_profile(t - 4.0)}
+
+    result = analyze("bridge", sequence(fn, duration=4.0 + rep_profile.duration))
+    assert len(result.reps) == 2
+    for rep, truth in zip(result.reps, (6.75, 11.75), strict=True):
+        assert abs(rep.peak_s - truth) <= 0.2
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: lying back from long-sitting with straight legs, then bending the knees, "
+    "counts a phantom rep: view.in_position('supine') accepts any trunk within 50 deg of "
+    "level, and lying flat with straight legs puts shoulder-hip-knee at 180 (the rep's "
+    "target); nothing (e.g. the knee angle) tells it from a bridge top",
+)
+def test_lying_down_with_straight_legs_then_bending_knees_is_not_a_rep():
+    def fn(t):
+        if t < 1.0:
+            return {"hip_angle_deg": 90.0, "standing": 1.0}
+        if t < 3.0:
+            s = (t - 1.0) / 2.0  # trunk lowers, legs stay straight: hip angle 90 -> 180
+            return {"hip_angle_deg": 90.0 + 90.0 * s, "standing": 1.0 - s}
+        if t < 4.0:
+            return {"hip_angle_deg": 180.0, "torso_tilt_deg": 0.0}
+        s = min(1.0, t - 4.0)  # bend the knees to the start position
+        return {"hip_angle_deg": 180.0 - 55.0 * s, "torso_tilt_deg": 0.0}
+
+    result = analyze("bridge", sequence(fn, duration=7.0))
+    assert len(result.reps) == 0
+
+
+def test_few_missing_frames_mid_rep_counted_once():
+    # Five frames without a person in the middle of the second lift.
+    result = run(bridge_rep() * 3, missing=lambda t: 6.3 < t < 6.3 + 5 / 30)
+    assert len(result.reps) == 3
+    assert faults_of(result) == [[], [], []]
+
+
+def test_long_gap_not_double_counted_and_reported_unjudged():
+    # Second rep holds 5 s; the person is gone for 3 s of it.
+    segments = bridge_rep() + bridge_rep(hold_s=5.0) + bridge_rep()
+    result = run(segments, missing=lambda t: 8.5 < t < 11.5)
+    assert len(result.reps) == 3
+    spans = [u for u in result.unjudged if u.reason == "No person in view"]
+    assert len(spans) == 1
+    assert 8.5 <= spans[0].start_s <= 9.2
+    assert abs(spans[0].end_s - 11.5) <= 0.2
+    assert result.partial_reps >= 1
+
+
+def test_clip_starting_at_the_top_is_partial():
+    result = run([(1.0, TOP), (1.5, REST)] + bridge_rep() * 2 + [(1.0, REST)], start=TOP)
+    assert len(result.reps) == 2
+    assert result.partial_reps >= 1
+    assert result.reps[0].start_s > 2.5
+
+
+def test_clip_ending_at_the_top_counts_the_last_lift():
+    result = run([*bridge_rep(), (1.0, REST), (1.0, TOP), (0.5, TOP)])
+    assert len(result.reps) == 2
+    last = result.reps[-1]
+    assert last.start_s <= last.peak_s <= last.end_s
+    # The hold was cut by the clip: not judged as too short, lowering not judged.
+    assert "lower_s" not in last.metrics
+
+
+def test_over_arching():
+    result = run([*bridge_rep(top=200.0), (2.0, REST)])
+    assert faults_of(result) == [["over_arching"]]
+    assert result.faults[0].value > 192.0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: RepCounter._settling extends the rep's end_s on every new minimum after "
+    "the return to rest (even an infinitesimal one as the smoothed signal converges), for "
+    "up to 2 s, so lower_s includes the rest that follows and a 0.3 s lowering reads ~1.2 s",
+)
+def test_fast_lowering_flagged():
+    result = run([*bridge_rep(lower_s=0.3), (1.0, REST), *bridge_rep(), (1.0, REST)])
+    assert len(result.reps) == 2
+    assert "lowering_too_fast" in result.reps[0].faults
+
+
+def test_fast_lowering_flagged_when_clip_ends_soon_after():
+    # With little rest after the lowering, the inflated lower_s stays under 0.8 s.
+    result = run([*bridge_rep(lower_s=0.3), (0.3, REST)])
+    assert len(result.reps) == 1
+    assert result.reps[0].faults == ["lowering_too_fast"]
+
+
+def test_slow_lowering_not_flagged():
+    result = run([*bridge_rep(lower_s=2.0), (0.3, REST)])
+    assert result.reps[0].faults == []
+
+
+def test_heel_lifting():
+    lift = profile([(2.0, 0.0), (1.0, 0.3), (1.5, 0.3), (1.0, 0.0), (2.0, 0.0)], 0.0)
+    angle = profile([*bridge_rep(), (2.0, REST)], REST)
+
+    def fn(t):
+        return {"hip_angle_deg": angle(t), "heel_lift": lift(t)}
+
+    result = analyze("bridge", sequence(fn, duration=angle.duration))
+    assert faults_of(result) == [["feet_lifting"]]
+    assert result.reps[0].metrics["rise.heel_elevation"] > 0.15
+
+
+def test_series_kept_per_frame():
+    f = profile(bridge_rep(), REST)
+    frames = sequence(f, duration=f.duration)
+    result = analyze("bridge", frames)
+    assert len(result.series_t) == len(frames)
+    assert set(result.series) >= {"hip_angle", "knee_angle", "heel_elevation"}
+    assert max(result.series["hip_angle"]) == pytest.approx(TOP, abs=0.5)
+
+
+def test_factory_pose_measures_back():
+    from factories import visibility
+    from formcheck.exercises.loader import builtin
+    from formcheck.landmarks import Side
+    from formcheck.signals.measure import measure
+
+    spec = builtin("bridge")
+    for angle in (120.0, 150.0, 178.0, 200.0):
+        values, _ = measure(spec.signals, supine_pose(angle), visibility(), Side.LEFT, 480)
+        assert values["hip_angle"] == pytest.approx(angle, abs=1e-6)

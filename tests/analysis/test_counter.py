@@ -1,0 +1,167 @@
+"""Rep, hold and cycle counters driven directly with a signal (no landmarks)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from formcheck.analysis.counter import CycleCounter, RepCounter
+from formcheck.analysis.state import Phase
+from formcheck.exercises.schema import CountingSpec
+
+FPS = 30.0
+
+
+def spec(**kw):
+    base = {"kind": "reps", "signal": "s", "start": 10.0, "top": 20.0, "hysteresis": 2.0,
+            "min_rep_s": 0.0, "min_top_s": 0.0}  # fmt: skip
+    return CountingSpec(**{**base, **kw})
+
+
+def drive(counter, values, valid=None):
+    events = []
+    for i, v in enumerate(values):
+        t = i / FPS
+        ok = True if valid is None else valid(t)
+        events += [(e.kind, round(e.t, 3)) for e in counter.update(t, v, ok)]
+    events += [(e.kind, "end") for e in counter.finish(len(values) / FPS)]
+    return events
+
+
+def hold(v, s):
+    return [v] * round(s * FPS)
+
+
+def test_one_clean_rep():
+    c = RepCounter(spec())
+    events = drive(c, hold(0.0, 1) + hold(25.0, 1) + hold(0.0, 1))
+    assert c.count == 1
+    assert [k for k, _ in events] == ["started", "counted", "finished"]
+
+
+def test_hysteresis_oscillation_around_top_counts_once():
+    c = RepCounter(spec(hysteresis=2.0))
+    wobble = [20.0 + (1.0 if i % 2 else -1.0) for i in range(90)]
+    drive(c, hold(0.0, 1) + wobble + hold(0.0, 1))
+    assert c.count == 1
+
+
+def test_without_hysteresis_dip_below_top_and_back_is_the_same_rep():
+    # A dip below top - hysteresis (but not back to rest) does not start a new rep.
+    c = RepCounter(spec(hysteresis=2.0))
+    drive(c, hold(0.0, 1) + hold(25.0, 0.5) + hold(15.0, 0.5) + hold(25.0, 0.5) + hold(0.0, 1))
+    assert c.count == 1
+
+
+def test_two_reps():
+    c = RepCounter(spec())
+    rep = hold(0.0, 1) + hold(25.0, 1)
+    drive(c, rep + rep + hold(0.0, 1))
+    assert c.count == 2
+
+
+@pytest.mark.parametrize(("top_s", "counted"), [(0.2, 0), (0.6, 1)])
+def test_min_top_s(top_s, counted):
+    c = RepCounter(spec(min_top_s=0.4))
+    drive(c, hold(0.0, 1) + hold(25.0, top_s) + hold(0.0, 1))
+    assert c.count == counted
+
+
+def test_abandoned_rep_not_counted():
+    c = RepCounter(spec())
+    events = drive(c, hold(0.0, 1) + hold(15.0, 1) + hold(0.0, 1))
+    assert c.count == 0
+    assert "abandoned" in [k for k, _ in events]
+
+
+def test_direction_down():
+    c = RepCounter(spec(direction="down", start=40.0, top=20.0, hysteresis=3.0))
+    drive(c, hold(60.0, 1) + hold(10.0, 1) + hold(60.0, 1) + hold(10.0, 1) + hold(60.0, 1))
+    assert c.count == 2
+    assert c.thresholds() == {"start": 40.0, "top": 20.0}
+    # Moving up does nothing for a "down" counter.
+    c2 = RepCounter(spec(direction="down", start=40.0, top=20.0, hysteresis=3.0))
+    drive(c2, hold(60.0, 1) + hold(90.0, 1) + hold(60.0, 1))
+    assert c2.count == 0
+
+
+def test_start_at_top_is_partial_not_counted():
+    c = RepCounter(spec())
+    drive(c, hold(25.0, 1) + hold(0.0, 1) + hold(25.0, 1) + hold(0.0, 1))
+    assert c.count == 1
+
+
+def test_clip_ending_at_top_counts():
+    c = RepCounter(spec())
+    events = drive(c, hold(0.0, 1) + hold(25.0, 0.5))
+    assert c.count == 1
+    assert events[-1] == ("finished", "end")
+    assert c.current is not None and c.current.cut
+
+
+def test_baseline_reference():
+    # Thresholds are offsets from the rest level learned over baseline_s.
+    s = spec(reference="baseline", start=2.0, top=4.0, hysteresis=0.5, baseline_s=1.0)
+    c = RepCounter(s)
+    assert c.thresholds() == {}
+    drive(c, hold(100.0, 1.5) + hold(105.0, 1) + hold(100.0, 1) + hold(103.0, 1) + hold(100.0, 1))
+    assert c.count == 1  # 105 is past 100 + 4; 103 is not
+    th = c.thresholds()
+    assert th["baseline"] == pytest.approx(100.0)
+    assert th["top"] == pytest.approx(104.0)
+
+
+def test_baseline_follows_the_patient_level():
+    s = spec(reference="baseline", start=2.0, top=4.0, hysteresis=0.5, baseline_s=1.0)
+    c = RepCounter(s)
+    # Rest at 50: the absolute level never matters.
+    drive(c, hold(50.0, 1.5) + hold(55.0, 1) + hold(50.0, 1))
+    assert c.count == 1
+
+
+def test_nan_and_gaps():
+    c = RepCounter(spec(), max_gap_s=1.0)
+    values = hold(0.0, 1) + hold(25.0, 1) + hold(math.nan, 0.2) + hold(25.0, 0.5) + hold(0.0, 1)
+    drive(c, values)
+    assert c.count == 1
+    # A long gap at the top cuts the rep; seeing the top again is not a new rep.
+    c = RepCounter(spec(), max_gap_s=1.0)
+    values = hold(0.0, 1) + hold(25.0, 1) + hold(math.nan, 2.0) + hold(25.0, 1) + hold(0.0, 1)
+    drive(c, values)
+    assert c.count == 1
+
+
+def test_rep_counter_rejects_cycles():
+    with pytest.raises(ValueError):
+        RepCounter(CountingSpec(kind="cycles", signal="s", start=0.0, top=1.0, hysteresis=0.2))
+
+
+def cycle_spec(**kw):
+    base = {"kind": "cycles", "signal": "s", "reference": "centre", "start": 0.0, "top": 0.06,
+            "hysteresis": 0.02, "min_top_s": 0.3, "baseline_s": 1.0}  # fmt: skip
+    return CountingSpec(**{**base, **kw})
+
+
+@pytest.mark.parametrize("phase", [0.0, math.pi])
+def test_cycle_counter_order_free(phase):
+    # Starting with either swing (cow first or cat first) gives the same count.
+    c = CycleCounter(cycle_spec())
+    values = [0.15 * math.sin(2 * math.pi * i / FPS / 4.0 + phase) for i in range(int(FPS * 12.5))]
+    drive(c, hold(0.0, 1.0) + values)
+    assert c.count == 3
+    assert c.phase in (Phase.REST, Phase.TOP)
+
+
+def test_cycle_counter_same_swing_twice_is_not_a_cycle():
+    c = CycleCounter(cycle_spec())
+    # Brief lifts from a steady centre: swings up, never down.
+    pulses = (hold(0.0, 4.6) + hold(0.2, 0.4)) * 3 + hold(0.0, 1.0)
+    events = drive(c, hold(0.0, 5.0) + pulses)
+    assert c.count == 0
+    assert [k for k, _ in events].count("started") == 3
+
+
+def test_cycle_counter_rejects_reps():
+    with pytest.raises(ValueError):
+        CycleCounter(spec())

@@ -1,0 +1,196 @@
+"""Bird-dog, cat-cow, child's pose and pelvic tilt on hand-built landmark sequences."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from factories import analyze, kneeling_pose, profile, sequence, supine_pose, tabletop_pose
+
+# -- bird-dog ------------------------------------------------------------------------
+
+
+def bird_dog(legs, arms, *, leg_top=180.0, arm_top=175.0, near="left"):
+    """One 5 s rep per entry: rest 1 s, raise 1 s, hold 2 s, return 1 s."""
+    level = profile([(1.0, 0.0), (1.0, 1.0), (2.0, 1.0), (1.0, 0.0)] * len(legs) + [(1.0, 0.0)],
+                    0.0)  # fmt: skip
+
+    def fn(t):
+        k = min(int(t // 5.0), len(legs) - 1)
+        a = level(t)
+        pose = {"leg_left_deg": 90.0, "leg_right_deg": 90.0,
+                "arm_left_deg": 80.0, "arm_right_deg": 80.0}  # fmt: skip
+        pose[f"leg_{legs[k]}_deg"] = 90.0 + (leg_top - 90.0) * a
+        if arms[k]:
+            pose[f"arm_{arms[k]}_deg"] = 80.0 + (arm_top - 80.0) * a
+        return pose
+
+    return analyze("bird_dog", sequence(fn, duration=level.duration, builder=tabletop_pose,
+                                        near=near))  # fmt: skip
+
+
+@pytest.mark.parametrize("near", ["left", "right"])
+def test_bird_dog_alternating_clean(near):
+    result = bird_dog(["right", "left"], ["left", "right"], near=near)
+    assert [r.side for r in result.reps] == ["right", "left"]
+    assert [r.faults for r in result.reps] == [[], []]
+    assert all(abs(r.metrics["peak.leg_max"] - 180.0) < 1.0 for r in result.reps)
+
+
+def test_bird_dog_same_side_arm():
+    result = bird_dog(["right", "left"], ["right", "left"])
+    assert len(result.reps) == 2
+    assert all("same_side" in r.faults for r in result.reps)
+    assert {f.severity for f in result.faults if f.id == "same_side"} == {"error"}
+
+
+def test_bird_dog_leg_short_of_the_line_counted_and_flagged():
+    result = bird_dog(["right", "left"], ["left", "right"], leg_top=155.0)
+    assert len(result.reps) == 2
+    assert all(r.faults == ["limb_not_extended"] for r in result.reps)
+
+
+def test_bird_dog_leg_below_count_threshold_not_counted():
+    result = bird_dog(["right", "left"], ["left", "right"], leg_top=140.0)
+    assert len(result.reps) == 0
+
+
+def test_bird_dog_far_leg_counted():
+    # Near side is left: the right (far) leg rises while the near hip stays closed.
+    result = bird_dog(["right", "right"], ["left", "left"], near="left")
+    assert [r.side for r in result.reps] == ["right", "right"]
+    assert [r.faults for r in result.reps] == [[], []]
+
+
+def test_bird_dog_no_arm_raised():
+    result = bird_dog(["right"], [None])
+    assert len(result.reps) == 1
+    assert result.reps[0].faults == ["limb_not_extended"]
+
+
+def test_bird_dog_leg_too_high():
+    result = bird_dog(["left"], ["right"], leg_top=210.0)
+    assert result.reps[0].faults == ["leg_too_high"]
+
+
+# -- cat-cow -------------------------------------------------------------------------
+
+
+def cat_cow(amplitude, period, cycles=2):
+    def fn(t):
+        h = 0.05 + (amplitude * math.sin(2 * math.pi * (t - 1.5) / period) if t > 1.5 else 0.0)
+        return {"head_height": h}
+
+    duration = 1.5 + cycles * period + 0.5
+    return analyze("cat_cow", sequence(fn, duration=duration, builder=tabletop_pose))
+
+
+def test_cat_cow_two_full_cycles():
+    result = cat_cow(0.15, 5.0)
+    assert len(result.reps) == 2
+    assert all(r.kind == "cycle" for r in result.reps)
+    assert [r.faults for r in result.reps] == [[], []]
+
+
+def test_cat_cow_small_range():
+    result = cat_cow(0.08, 5.0, cycles=3)
+    assert len(result.reps) >= 2
+    assert all("small_range" in r.faults for r in result.reps)
+    assert all("too_fast" not in r.faults for r in result.reps)
+
+
+def test_cat_cow_too_fast():
+    result = cat_cow(0.15, 2.0)
+    assert len(result.reps) == 2
+    assert all(r.faults == ["too_fast"] for r in result.reps)
+
+
+def test_cat_cow_still_head_counts_nothing():
+    result = cat_cow(0.0, 5.0)
+    assert result.reps == []
+
+
+# -- child's pose --------------------------------------------------------------------
+
+
+def childs_pose(knee=40.0, reach=170.0, elbow=175.0, hold=10.0):
+    incline = profile([(1.0, 85.0), (0.5, 10.0), (hold, 10.0), (0.5, 85.0), (1.0, 85.0)], 85.0)
+
+    def fn(t):
+        inc = incline(t)
+        return {"torso_incline_deg": inc, "knee_angle_deg": knee if inc < 60 else 40.0,
+                "arm_reach_deg": reach, "elbow_angle_deg": elbow}  # fmt: skip
+
+    return analyze("childs_pose", sequence(fn, duration=incline.duration, builder=kneeling_pose))
+
+
+def test_childs_pose_hold():
+    result = childs_pose()
+    assert len(result.reps) == 1
+    rep = result.reps[0]
+    assert rep.kind == "hold"
+    assert rep.metrics["hold_s"] == pytest.approx(10.0, abs=0.8)
+    assert rep.faults == []
+
+
+def test_childs_pose_hips_off_heels():
+    assert childs_pose(knee=90.0).reps[0].faults == ["hips_off_heels"]
+
+
+def test_childs_pose_arms_forward_bent():
+    assert childs_pose(elbow=110.0).reps[0].faults == ["arms_bent"]
+
+
+def test_childs_pose_arms_back_bent_elbows_not_judged():
+    assert childs_pose(reach=70.0, elbow=110.0).reps[0].faults == []
+
+
+def test_childs_pose_upright_kneeling_only_is_not_a_hold():
+    result = analyze("childs_pose",
+                     sequence(lambda t: {"torso_incline_deg": 85.0, "knee_angle_deg": 90.0},
+                              duration=5.0, builder=kneeling_pose))  # fmt: skip
+    assert result.reps == []
+
+
+# -- pelvic tilt ---------------------------------------------------------------------
+
+
+def pelvic_tilt(delta=7.0, hold=10.0, lift=0.0, holds=3):
+    angle = profile([(3.0, 135.0)] + [(1.0, 135.0 + delta), (hold, 135.0 + delta),
+                                      (1.0, 135.0), (3.0, 135.0)] * holds, 135.0)  # fmt: skip
+    tilt = profile([(3.0, 0.0)] + [(1.0, lift), (hold, lift), (1.0, 0.0), (3.0, 0.0)] * holds,
+                   0.0)  # fmt: skip
+
+    def fn(t):
+        return {"hip_angle_deg": angle(t), "torso_tilt_deg": tilt(t)}
+
+    return analyze("pelvic_tilt", sequence(fn, duration=angle.duration, builder=supine_pose))
+
+
+def test_pelvic_tilt_ten_second_holds():
+    result = pelvic_tilt()
+    assert len(result.reps) == 3
+    assert all(r.faults == [] for r in result.reps)
+    assert all(r.metrics["hold_s"] >= 8.5 for r in result.reps)
+    assert result.judgeable
+
+
+def test_pelvic_tilt_short_holds():
+    result = pelvic_tilt(hold=3.0)
+    assert len(result.reps) == 3
+    assert all(r.faults == ["hold_too_short"] for r in result.reps)
+
+
+def test_pelvic_tilt_wobble_not_judgeable():
+    result = pelvic_tilt(delta=2.5, hold=5.0)
+    assert result.judgeable is False
+    assert any("Cannot judge" in n for n in result.notes)
+    assert result.confidence <= 0.2
+
+
+def test_pelvic_tilt_buttocks_lifting():
+    # The trunk tilts up 17.5 deg: the hip rises 0.3 torso lengths.
+    result = pelvic_tilt(lift=17.5, holds=1)
+    assert len(result.reps) == 1
+    assert "buttocks_lifting" in result.reps[0].faults

@@ -1,0 +1,58 @@
+"""``formcheck exercises``: list and show the programme."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from formcheck.cli import app
+from formcheck.exercises.loader import EXERCISE_IDS
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, list(args), env={"COLUMNS": "200", "NO_COLOR": "1"})
+
+
+def test_list_shows_all_five():
+    result = invoke("exercises")
+    assert result.exit_code == 0, result.output
+    for ex_id in EXERCISE_IDS:
+        assert ex_id in result.output
+
+
+@pytest.mark.parametrize("name", ["bridge", "glute_bridge"])
+def test_show_bridge(name):
+    result = invoke("exercises", "show", name)
+    assert result.exit_code == 0, result.output
+    assert "Glute bridge" in result.output
+    assert "sagging_hips" in result.output
+    assert "hip_angle" in result.output
+
+
+def test_show_unknown_exercise():
+    result = invoke("exercises", "show", "nosuch")
+    assert result.exit_code == 1
+    out = result.output.strip()
+    assert out.startswith("error: unknown exercise")
+    assert len(out.splitlines()) == 1
+    assert "Traceback" not in out
+
+
+def test_show_with_config(tmp_path):
+    cfg = tmp_path / "p.toml"
+    cfg.write_text("[exercises.bridge.faults.sagging_hips]\nvalue = 161.0\n", encoding="utf-8")
+    result = invoke("exercises", "show", "bridge", "--config", str(cfg))
+    assert result.exit_code == 0, result.output
+    assert "peak.hip_angle < 161" in result.output
+
+
+def test_show_with_bad_config(tmp_path):
+    cfg = tmp_path / "p.toml"
+    cfg.write_text("[exercises.bridge.faults.nosuch]\nvalue = 1.0\n", encoding="utf-8")
+    result = invoke("exercises", "show", "bridge", "--config", str(cfg))
+    assert result.exit_code == 1
+    assert "error:" in result.output
+    assert "nosuch" in result.output
+    assert "Traceback" not in result.output

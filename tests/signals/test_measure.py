@@ -1,0 +1,77 @@
+"""The factories' poses measure back to the angles they were built from."""
+
+from __future__ import annotations
+
+import pytest
+
+from factories import kneeling_pose, supine_pose, tabletop_pose, visibility
+from formcheck.exercises.loader import builtin
+from formcheck.landmarks import Side
+from formcheck.signals.measure import measure
+from formcheck.signals.view import check_frame
+
+
+def values(exercise, xy, near="left"):
+    spec = builtin(exercise)
+    return measure(spec.signals, xy, visibility(near), Side(near), 480)
+
+
+@pytest.mark.parametrize("near", ["left", "right"])
+@pytest.mark.parametrize("mirror", [False, True])
+@pytest.mark.parametrize("angle", [120.0, 142.0, 165.0, 180.0, 195.0])
+def test_supine_hip_angle(angle, near, mirror):
+    v, _ = values("bridge", supine_pose(angle, near=near, mirror=mirror), near)
+    assert v["hip_angle"] == pytest.approx(angle, abs=1e-6)
+
+
+def test_supine_heel_lift_and_torso_tilt():
+    v0, _ = values("bridge", supine_pose(130.0))
+    v1, _ = values("bridge", supine_pose(130.0, heel_lift=0.3))
+    assert v1["heel_elevation"] - v0["heel_elevation"] == pytest.approx(0.3, abs=1e-6)
+    p0, _ = values("pelvic_tilt", supine_pose(135.0, torso_tilt_deg=0.0))
+    p1, _ = values("pelvic_tilt", supine_pose(135.0, torso_tilt_deg=30.0))
+    assert p1["hip_elevation"] - p0["hip_elevation"] == pytest.approx(0.5, abs=1e-6)
+
+
+def test_tabletop_signals():
+    v, winners = values("bird_dog", tabletop_pose(95.0, 185.0, 170.0, 80.0))
+    assert v["leg_extension_left"] == pytest.approx(95.0)
+    assert v["leg_extension_right"] == pytest.approx(185.0)
+    assert v["leg_max"] == pytest.approx(185.0)
+    assert winners["leg_max"] == "right"
+    assert v["arm_raise_left"] == pytest.approx(170.0)
+    assert v["arm_raise_right"] == pytest.approx(80.0)
+    c, _ = values("cat_cow", tabletop_pose(head_height=-0.12))
+    assert c["head_height"] == pytest.approx(-0.12)
+
+
+def test_kneeling_signals():
+    v, _ = values("childs_pose", kneeling_pose(12.0, 60.0, arm_reach_deg=160.0,
+                                              elbow_angle_deg=120.0))  # fmt: skip
+    assert v["torso_incline"] == pytest.approx(12.0)
+    assert v["knee_angle"] == pytest.approx(60.0, abs=2.0)
+    assert v["arm_reach"] == pytest.approx(160.0)
+    assert v["elbow_angle"] == pytest.approx(120.0)
+
+
+@pytest.mark.parametrize(
+    ("exercise", "xy"),
+    [("bridge", supine_pose(130.0)), ("bird_dog", tabletop_pose()),
+     ("childs_pose", kneeling_pose(10.0))],
+)  # fmt: skip
+def test_factory_poses_are_judgeable_side_views(exercise, xy):
+    spec = builtin(exercise)
+    check = check_frame(xy, visibility(), Side.LEFT, (640, 480), spec.view, spec.position)
+    assert check.status.value == "ok"
+    assert check.in_position
+    assert check.side_ratio < spec.view.max_side_ratio
+
+
+def test_hidden_landmark_gives_nan():
+    vis = visibility()
+    from formcheck.landmarks import Landmark
+
+    vis[Landmark.LEFT_KNEE] = 0.1
+    spec = builtin("bridge")
+    v, _ = measure(spec.signals, supine_pose(150.0), vis, Side.LEFT, 480)
+    assert v["hip_angle"] != v["hip_angle"]  # NaN
