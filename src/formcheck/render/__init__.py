@@ -8,6 +8,7 @@ from formcheck.render.hud import HudAnnotator, HudStyle
 from formcheck.render.plot_strip import PlotStripAnnotator, PlotStripStyle
 from formcheck.render.presets import default_annotators
 from formcheck.render.skeleton import SkeletonAnnotator, SkeletonStyle
+from formcheck.render.video import VideoSink, VideoWriteError
 
 __all__ = [
     "AngleAnnotator",
@@ -25,6 +26,8 @@ __all__ = [
     "SkeletonAnnotator",
     "SkeletonStyle",
     "StatusAnnotator",
+    "VideoSink",
+    "VideoWriteError",
     "compose",
     "default_annotators",
 ]
