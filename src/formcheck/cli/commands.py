@@ -5,4 +5,5 @@ from formcheck.cli import (
     analyze,  # noqa: F401
     exercises,  # noqa: F401
     history,  # noqa: F401
+    synth,  # noqa: F401
 )

@@ -36,11 +36,15 @@ def bone_rotations(angles: Mapping[str, float]) -> dict[str, np.ndarray]:
     for s in SIDES:
         lat = 1.0 if s == "l" else -1.0  # abduction towards +X on the left
         out[f"thigh_{s}"] = (
-            rot_x(-a(f"hip_flex_{s}")) @ rot_y(-lat * a(f"hip_abd_{s}")) @ rot_z(lat * a(f"hip_rot_{s}"))
+            rot_x(-a(f"hip_flex_{s}"))
+            @ rot_y(-lat * a(f"hip_abd_{s}"))
+            @ rot_z(lat * a(f"hip_rot_{s}"))
         )
         out[f"calf_{s}"] = rot_x(a(f"knee_flex_{s}"))
         out[f"foot_{s}"] = rot_x(-a(f"ankle_dorsi_{s}"))
-        out[f"upperarm_{s}"] = rot_x(-a(f"shoulder_flex_{s}")) @ rot_y(-lat * a(f"shoulder_abd_{s}"))
+        out[f"upperarm_{s}"] = rot_x(-a(f"shoulder_flex_{s}")) @ rot_y(
+            -lat * a(f"shoulder_abd_{s}")
+        )
         out[f"lowerarm_{s}"] = rot_x(-a(f"elbow_flex_{s}")) @ rot_z(-lat * a(f"forearm_pron_{s}"))
         out[f"hand_{s}"] = rot_y(-lat * a(f"wrist_ext_{s}"))
     return out

@@ -105,9 +105,13 @@ def _paint_head(mesh: BaseMesh, rig: Rig, outfit: Outfit, v: np.ndarray, col: np
     eye_y = (eye_l[1] + eye_r[1]) / 2
     top = v[head, 2].max()
     # Short hair: a cap over the crown, down the back of the head to the nape.
-    hair = head & body & (
-        (v[:, 2] > eye_z + 0.045 + 0.02 * np.clip((eye_y + 0.04 - v[:, 1]) / 0.05, 0, 1))
-        | ((v[:, 1] > eye_y + 0.075) & (v[:, 2] > eye_z - 0.09))
+    hair = (
+        head
+        & body
+        & (
+            (v[:, 2] > eye_z + 0.045 + 0.02 * np.clip((eye_y + 0.04 - v[:, 1]) / 0.05, 0, 1))
+            | ((v[:, 1] > eye_y + 0.075) & (v[:, 2] > eye_z - 0.09))
+        )
     )
     hair &= v[:, 2] <= top + 1e-6
     col[hair] = outfit.hair

@@ -76,9 +76,7 @@ def neutral_rotations(rig: Rig) -> np.ndarray:
         middle = rig.index(f"middle_01_{s}")
         c_hand = rotation_between(rig.heads[middle] - rig.heads[hand], down)
         for b, name in enumerate(rig.names):
-            if name == f"hand_{s}" or (
-                name.endswith(f"_{s}") and name.split("_")[0] in _FINGERS
-            ):
+            if name == f"hand_{s}" or (name.endswith(f"_{s}") and name.split("_")[0] in _FINGERS):
                 out[b] = c_hand
     return out
 

@@ -62,7 +62,10 @@ def find_surface_points(avatar: Avatar) -> SurfacePoints:
     eye_z = (eye_c["l"][2] + eye_c["r"][2]) / 2
     mouth = mouth_centre(v, np.isin(idx, head), eye_z)
     near_mid = head[np.abs(v[head, 0]) < 0.01]
-    add("nose", _pick(near_mid[(v[near_mid, 2] < eye_z) & (v[near_mid, 2] > eye_z - 0.05)], -v[:, 1]))
+    add(
+        "nose",
+        _pick(near_mid[(v[near_mid, 2] < eye_z) & (v[near_mid, 2] > eye_z - 0.05)], -v[:, 1]),
+    )
     for s, lat in (("l", 1.0), ("r", -1.0)):
         side = "left" if s == "l" else "right"
         ball = mesh.groups[f"helper-{s}-eye"]
@@ -89,7 +92,12 @@ def find_surface_points(avatar: Avatar) -> SurfacePoints:
         add(f"heel_sole_{s}", _pick(foot[v[foot, 1] > ankle[1] - 0.03], -v[:, 2]))
         add(f"ball_sole_{s}", _pick(foot[v[foot, 1] < ankle[1] - 0.12], -v[:, 2]))
         add(f"toe_top_{s}", _pick(foot, -v[:, 1] + 0.5 * v[:, 2]))
-        add(f"instep_{s}", _pick(foot[v[foot, 1] < ankle[1] - 0.06], v[:, 2] - 2 * np.abs(v[:, 1] - ankle[1] + 0.08)))
+        add(
+            f"instep_{s}",
+            _pick(
+                foot[v[foot, 1] < ankle[1] - 0.06], v[:, 2] - 2 * np.abs(v[:, 1] - ankle[1] + 0.08)
+            ),
+        )
         calf = idx[w[:, rig.index(f"calf_{s}")] > 0.6]
         knee = head_of[f"calf_{s}"]
         band = calf[(v[calf, 2] < knee[2] - 0.05) & (v[calf, 2] > knee[2] - 0.09)]

@@ -71,7 +71,9 @@ class Clip:
         noise, blur, quality = self.degrade
         for pose in self.poses:
             verts = self.avatar.skin(pose.posed(self.avatar))
-            img = draw_avatar(self.avatar, verts, self.camera, self.background, self.background_depth)
+            img = draw_avatar(
+                self.avatar, verts, self.camera, self.background, self.background_depth
+            )
             yield _degrade(img, rng, noise, blur, quality)
 
     def frame(self, index: int) -> np.ndarray:
@@ -141,17 +143,20 @@ def plan_clip(spec: ClipSpec) -> Clip:
     for variant, level in zip(variants, levels, strict=True):
         lo = int(np.floor(level / GRID + 1e-9))
         t = level / GRID - lo
-        pose = key(variant, lo) if t < 1e-6 else _interpolate(key(variant, lo), key(variant, lo + 1), t)
+        pose = (
+            key(variant, lo)
+            if t < 1e-6
+            else _interpolate(key(variant, lo), key(variant, lo + 1), t)
+        )
         poses.append(pose)
 
     lm3 = np.stack([landmarks_3d(avatar, ctx.pts, p.posed(avatar)) for p in poses])
     camera, cam_info, room = _place_camera(spec, rng, lm3, side)
     degrade = _degradation(spec, rng)
     xy, _ = camera.project(lm3)
-    fps = spec.fps
+    fps, n = spec.fps, len(poses)
     faults = tuple(
-        FaultSpan(f, r.start_s, r.end_s, int(round(r.start_s * fps)),
-                  min(int(round(r.end_s * fps)), len(poses) - 1))  # fmt: skip
+        FaultSpan(f, r.start_s, r.end_s, round(r.start_s * fps), min(round(r.end_s * fps), n - 1))
         for r in timeline.reps
         for f in r.faults
     )

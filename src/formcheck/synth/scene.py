@@ -50,9 +50,7 @@ def render_background(room: Room, camera: Camera) -> tuple[np.ndarray, np.ndarra
     big = 1e3
     with np.errstate(divide="ignore", invalid="ignore"):
         t_floor = np.where(rays[..., 2] < -1e-6, -origin[2] / rays[..., 2], big)
-        t_wall = np.where(
-            np.abs(rays[..., 0]) > 1e-6, (wall_x - origin[0]) / rays[..., 0], big
-        )
+        t_wall = np.where(np.abs(rays[..., 0]) > 1e-6, (wall_x - origin[0]) / rays[..., 0], big)
     t_wall = np.where(t_wall > 0, t_wall, big)
     t = np.minimum(t_floor, t_wall)
     hit = origin + rays * t[..., None]

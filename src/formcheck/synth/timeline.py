@@ -51,7 +51,7 @@ class Timeline:
 
     def sample(self, fps: float) -> tuple[list[str], np.ndarray]:
         """Per-frame variant and level; cosine easing within each move."""
-        n = int(round(self.time_s * fps))
+        n = round(self.time_s * fps)
         variants: list[str] = []
         levels = np.empty(n)
         k = 0

@@ -11,7 +11,7 @@ from formcheck.synth.exercises.common import quad_solve, tabletop
 from formcheck.synth.solver import BodyPose
 from formcheck.synth.timeline import Rep, Timeline
 
-id = "bird_dog"  # noqa: A001
+id = "bird_dog"
 faults = ("trunk_rotation", "same_side", "limb_not_extended")
 default_reps = 4
 levels = (0.0, 1.0)
@@ -31,7 +31,9 @@ def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
     a[f"hip_flex_{leg}"] = lerp(base.angles[f"hip_flex_{leg}"], 45.0 if bent else -4.0, level)
     a[f"knee_flex_{leg}"] = lerp(base.angles[f"knee_flex_{leg}"], 75.0 if bent else 2.0, level)
     a[f"ankle_dorsi_{leg}"] = lerp(base.angles[f"ankle_dorsi_{leg}"], -15.0, level)
-    a[f"shoulder_flex_{arm}"] = lerp(base.angles[f"shoulder_flex_{arm}"], 125.0 if bent else 178.0, level)  # noqa: E501
+    a[f"shoulder_flex_{arm}"] = lerp(
+        base.angles[f"shoulder_flex_{arm}"], 125.0 if bent else 178.0, level
+    )
     a[f"elbow_flex_{arm}"] = (40.0 if bent else 0.0) * level
     a[f"wrist_ext_{arm}"] = lerp(base.angles[f"wrist_ext_{arm}"], 5.0, level)
     a["neck_flex"] = lerp(base.angles.get("neck_flex", 0.0), -18.0, level)
@@ -40,9 +42,11 @@ def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
         a["roll"] = (-1.0 if leg == "l" else 1.0) * ROLL_DEG * level
         a["lumbar_rot"] = (1.0 if leg == "l" else -1.0) * 0.3 * ROLL_DEG * level
     s_leg, s_arm = OTHER[leg], OTHER[arm]
-    free = ("pitch", "tx", "ty", "tz") + tuple(
-        f"{j}_{s_leg}" for j in ("hip_flex", "hip_abd", "knee_flex", "ankle_dorsi")
-    ) + tuple(f"{j}_{s_arm}" for j in ("shoulder_flex", "shoulder_abd", "wrist_ext"))
+    free = (
+        "pitch", "tx", "ty", "tz",
+        *(f"{j}_{s_leg}" for j in ("hip_flex", "hip_abd", "knee_flex", "ankle_dorsi")),
+        *(f"{j}_{s_arm}" for j in ("shoulder_flex", "shoulder_abd", "wrist_ext")),
+    )  # fmt: skip
     return quad_solve(ctx, a, free, knees=(s_leg,), hands=(s_arm,))
 
 

@@ -9,7 +9,7 @@ from formcheck.synth.exercises.common import SIDES, solve_supine, supine_rest
 from formcheck.synth.solver import BodyPose
 from formcheck.synth.timeline import Rep, Timeline
 
-id = "bridge"  # noqa: A001 - the exercise id, read as bridge.id
+id = "bridge"
 faults = ("sagging_hips", "over_arching")
 default_reps = 3
 levels = (0.0, 1.0)

@@ -9,7 +9,7 @@ from formcheck.synth.exercises.common import QUAD_FREE, quad_solve, tabletop
 from formcheck.synth.solver import BodyPose
 from formcheck.synth.timeline import Rep, Timeline
 
-id = "cat_cow"  # noqa: A001
+id = "cat_cow"
 faults = ("small_range",)
 default_reps = 2
 levels = (-1.0, 1.0)  # -1 cow, +1 cat

@@ -9,7 +9,7 @@ from formcheck.synth.exercises.common import SIDES, quad_solve, tabletop
 from formcheck.synth.solver import BodyPose, Points
 from formcheck.synth.timeline import Rep, Timeline
 
-id = "childs_pose"  # noqa: A001
+id = "childs_pose"
 faults = ("hips_off_heels", "arms_bent")
 default_reps = 1
 levels = (0.0, 1.0)
@@ -29,7 +29,9 @@ def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
         a[f"hip_flex_{s}"] = lerp(base.angles[f"hip_flex_{s}"], HIP_FULL[variant], level)
         a[f"shoulder_flex_{s}"] = lerp(base.angles[f"shoulder_flex_{s}"], 160.0, level)
         a[f"shoulder_abd_{s}"] = lerp(base.angles[f"shoulder_abd_{s}"], 12.0, level)
-        a[f"wrist_ext_{s}"] = lerp(base.angles[f"wrist_ext_{s}"], 45.0 if variant == "arms_bent" else 8.0, level)  # noqa: E501
+        a[f"wrist_ext_{s}"] = lerp(
+            base.angles[f"wrist_ext_{s}"], 45.0 if variant == "arms_bent" else 8.0, level
+        )
         if variant == "arms_bent":
             a[f"elbow_flex_{s}"] = 75.0 * level
     a["lumbar_flex"] = 18.0 * level

@@ -35,8 +35,13 @@ def supine_residuals(pt: Points, extra: Mapping[str, float] | None = None) -> li
     return r
 
 
-SUPINE_FREE = ("pitch", "ty", "tz", "neck_flex") + tuple(
-    f"{j}_{s}" for j in ("knee_flex", "ankle_dorsi", "shoulder_flex", "wrist_ext") for s in SIDES
+_SUPINE_LIMBS = ("knee_flex", "ankle_dorsi", "shoulder_flex", "wrist_ext")
+SUPINE_FREE = (
+    "pitch",
+    "ty",
+    "tz",
+    "neck_flex",
+    *(f"{j}_{s}" for j in _SUPINE_LIMBS for s in SIDES),
 )
 
 

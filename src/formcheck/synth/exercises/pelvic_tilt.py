@@ -10,7 +10,7 @@ from formcheck.synth.exercises.common import SIDES, solve_supine, supine_rest
 from formcheck.synth.solver import BodyPose
 from formcheck.synth.timeline import Rep, Timeline
 
-id = "pelvic_tilt"  # noqa: A001
+id = "pelvic_tilt"
 faults = ("buttocks_lifting", "hold_too_short")
 default_reps = 3
 levels = (0.0, 1.0)
