@@ -45,7 +45,8 @@ def atomic_path(path: StrPath, *, force: bool = False) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces ``path`` atomically.
 
     ``with atomic_path("out.png") as tmp: fig.savefig(tmp)``. The temporary
-    file is removed if the block raises, or if it leaves nothing behind.
+    file exists (empty) when the block starts, so writers may open it for
+    writing or replace it; it is removed if the block raises.
     """
     target = refuse_existing(path, force)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -53,7 +54,7 @@ def atomic_path(path: StrPath, *, force: bool = False) -> Iterator[Path]:
     try:
         yield tmp
         if not tmp.exists():
-            raise FileNotFoundError(f"nothing was written for {target}")
+            raise FileNotFoundError(f"{tmp} was removed before {target} could be written")
         _fsync_file(tmp)
         commit(tmp, target, force=force)
     except BaseException:
