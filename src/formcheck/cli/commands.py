@@ -7,3 +7,5 @@ from formcheck.cli import (
     history,  # noqa: F401
     synth,  # noqa: F401
 )
+from formcheck.cli import batch  # noqa: F401
+from formcheck.cli import live  # noqa: F401,E402
