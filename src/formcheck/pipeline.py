@@ -27,6 +27,7 @@ from formcheck.pose.recording import PoseRecording
 from formcheck.report.build import build_report
 from formcheck.report.model import SessionReport, SourceInfo
 from formcheck.sources import FrameSource, open_source
+from formcheck.sources.quality import PictureQuality
 from formcheck.types import Frame, PoseFrame, VideoInfo
 
 ProgressFn = Callable[[int, int | None], None]
@@ -184,6 +185,8 @@ def analyze_clip(
     keep_poses = pose_out is not None or (auto and need_frames)
 
     src: FrameSource | None = None
+    estimator: PoseEstimator | None = None
+    picture = PictureQuality()
     with ExitStack() as stack:
         if recording is not None and not need_frames:
             stream: Iterator[tuple[Frame | None, PoseFrame]] = (
@@ -227,6 +230,8 @@ def analyze_clip(
             first = outs[ids[0]]
             near = Side(first.near_side) if first.near_side else Side.LEFT
             tally.add(first.pose.xy, first.pose.visibility, near)
+            if frame is not None:
+                picture.add(frame)
             if outputs is not None and frame is not None:
                 outputs.handle(frame, first, analyzers[ids[0]].at_peak(pose.timestamp_s))
             if keep_poses:
@@ -236,6 +241,8 @@ def analyze_clip(
                 progress(n, info.frame_count)
         if src is not None:
             warnings += list(src.warnings)
+        # Content the analysis cannot see: a dark or blurred picture, a second person.
+        warnings += picture.warnings() + list(getattr(estimator, "warnings", []))
         shots = outputs.keyframes() if outputs is not None else {}
 
     results = {i: a.finish() for i, a in analyzers.items()}
