@@ -79,6 +79,7 @@ SIDED_PARTS: tuple[str, ...] = (
     "index", "thumb", "hip", "knee", "ankle", "heel", "foot_index",
 )  # fmt: skip
 
+
 def _mirrored(lm: Landmark) -> Landmark:
     name = lm.name
     if "LEFT" in name:

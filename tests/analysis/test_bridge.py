@@ -90,13 +90,6 @@ def test_getting_into_position_then_reps_counts_only_the_reps():
         assert abs(rep.peak_s - truth) <= 0.2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: lying back from long-sitting with straight legs, then bending the knees, "
-    "counts a phantom rep: view.in_position('supine') accepts any trunk within 50 deg of "
-    "level, and lying flat with straight legs puts shoulder-hip-knee at 180 (the rep's "
-    "target); nothing (e.g. the knee angle) tells it from a bridge top",
-)
 def test_lying_down_with_straight_legs_then_bending_knees_is_not_a_rep():
     def fn(t):
         if t < 1.0:
@@ -154,12 +147,6 @@ def test_over_arching():
     assert result.faults[0].value > 192.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: RepCounter._settling extends the rep's end_s on every new minimum after "
-    "the return to rest (even an infinitesimal one as the smoothed signal converges), for "
-    "up to 2 s, so lower_s includes the rest that follows and a 0.3 s lowering reads ~1.2 s",
-)
 def test_fast_lowering_flagged():
     result = run([*bridge_rep(lower_s=0.3), (1.0, REST), *bridge_rep(), (1.0, REST)])
     assert len(result.reps) == 2

@@ -147,13 +147,6 @@ def test_analyze_with_config_records_overrides(tmp_path, recording):
     assert report["config_overrides"] == {"faults": {"sagging_hips": {"value": 179.5}}}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: pipeline.analyze_clip looks up config.raw_overrides by the resolved id, but "
-    "load_config keeps raw_overrides keyed by the name as written, so overrides given under "
-    "an alias ([exercises.glute_bridge...]) are applied yet missing from the report's "
-    "config_overrides",
-)
 def test_overrides_under_an_alias_recorded_in_report(tmp_path, recording):
     cfg = tmp_path / "p.toml"
     cfg.write_text("[exercises.glute_bridge.faults.sagging_hips]\nvalue = 179.5\n",

@@ -72,12 +72,6 @@ def test_override_under_an_alias(tmp_path):
     assert cfg.exercise("bridge").counting.top == 148.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: load_config applies each [exercises.<name>] table on its own and stores it "
-    "under the resolved id, so tables for an alias and the id of the same exercise are not "
-    "merged: the last one silently replaces the first (here counting.top = 148 is lost)",
-)
 def test_alias_and_id_tables_for_one_exercise_both_apply(tmp_path):
     cfg = load_config(write(tmp_path, """
 [exercises.glute_bridge.counting]

@@ -233,8 +233,6 @@ class RepCounter:
         if u <= low + self._eps() and t - t0 <= 2.0:
             if cur is not None:
                 cur.trace.append((t, u))
-                if u <= low:
-                    cur.end_s = t
             self._settle = (t0, min(low, u))
             return []
         return self._end_settle(t)
@@ -242,9 +240,16 @@ class RepCounter:
     def _end_settle(self, t: float) -> list[CounterEvent]:
         if self._settle is None:
             return []
+        t0, low = self._settle
         self._settle = None
         cur = self.current
         assert cur is not None
+        # The lowering ends when the signal arrives within 10% of the rep's range of
+        # where it settles; the slow creep of a smoothed signal afterwards is rest.
+        amp = max(cur.peak_u - cur.start_u, 0.0) if math.isfinite(cur.start_u) else 0.0
+        arrive = low + max(self._eps(), 0.1 * amp)
+        cur.end_s = next((ts for ts, us in cur.trace if ts >= t0 and us <= arrive), t0)
+        cur.trace = [(ts, us) for ts, us in cur.trace if ts <= cur.end_s]
         return [CounterEvent("finished" if cur.counted else "abandoned", t)]
 
     def _maybe_count(self, t: float) -> list[CounterEvent]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -43,13 +45,42 @@ def user_errors() -> Iterator[None]:
     except FileExistsError as exc:
         raise fail(str(exc) if str(exc) else "output exists; use --force") from None
     except PermissionError as exc:
-        raise fail(f"permission denied: {exc.filename or exc}") from None
+        raise fail(f"permission denied: {shown_path(exc.filename) or exc}") from None
     except OSError as exc:
-        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
-        raise fail(f"{exc.strerror or exc}{where}") from None
+        raise fail(os_error_line(exc)) from None
     except KeyboardInterrupt:
         err_console.print("interrupted; outputs already written are kept")
         raise typer.Exit(code=130) from None
+
+
+# Atomic writes go to ".<stem>.<random>.tmp<suffix>" beside the target (report/atomic.py).
+_TEMP_NAME = re.compile(r"^\.(?P<stem>.+)\.[^.]+\.tmp(?P<suffix>(\.[^.]*)?)$")
+
+_WRITE_FAILURES = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the folder is on a read-only file system",
+}
+
+
+def shown_path(filename: object) -> str:
+    """The path to show for an OS error: the output it was for, not its temporary file."""
+    if not filename:
+        return ""
+    path = Path(os.fsdecode(filename))  # type: ignore[arg-type]
+    if m := _TEMP_NAME.match(path.name):
+        return str(path.with_name(m["stem"] + m["suffix"]))
+    return str(path)
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for an OS error: what failed, where, and that earlier files are kept."""
+    where = shown_path(exc.filename)
+    if exc.errno in _WRITE_FAILURES:
+        # Every output is written to a temporary file and renamed, so nothing older is lost.
+        target = f"cannot write {where}" if where else "cannot write the output"
+        return f"{target}: {_WRITE_FAILURES[exc.errno]}; earlier files were left as they were"
+    return f"{exc.strerror or exc}" + (f" ({where})" if where else "")
 
 
 def check_outputs(paths: list[Path | None], force: bool) -> None:

@@ -154,8 +154,21 @@ def load_config(path: Path | None) -> PatientConfig:
     tables = data.get("exercises", {})
     if not isinstance(tables, dict):
         raise ConfigError(f"{path}: exercises must be a table")
-    specs: dict[str, ExerciseSpec] = {}
+    # Tables may name an exercise by id or alias; merge them per exercise so none is lost.
+    by_id: dict[str, dict[str, Any]] = {}
     for name, over in tables.items():
-        ex_id = resolve_id(name)
-        specs[ex_id] = apply_overrides(ex_id, over, str(path))
-    return PatientConfig(patient=patient, exercises=specs, raw_overrides=tables, source=str(path))
+        if not isinstance(over, dict):
+            raise ConfigError(f"{path}: exercises.{name}: expected a table")
+        by_id[resolve_id(name)] = _deep_union(by_id.get(resolve_id(name), {}), over)
+    specs = {ex_id: apply_overrides(ex_id, over, str(path)) for ex_id, over in by_id.items()}
+    return PatientConfig(patient=patient, exercises=specs, raw_overrides=by_id, source=str(path))
+
+
+def _deep_union(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    out = dict(a)
+    for key, value in b.items():
+        if isinstance(out.get(key), dict) and isinstance(value, dict):
+            out[key] = _deep_union(out[key], value)
+        else:
+            out[key] = value
+    return out

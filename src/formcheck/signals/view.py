@@ -72,8 +72,11 @@ def in_position(position: Position, xy: np.ndarray, near: Side) -> bool:
     ankle = xy[point("ankle", near)]
     knee_angle = float(joint_angle(hip, knee, ankle))
     if position == "supine":
-        # Shoulders on the floor: the trunk is near level (a bridge tilts it up to ~35°).
-        return abs(incl) < 50
+        # Shoulders on the floor: the trunk is near level (a bridge tilts it up to ~35°),
+        # and the knees are bent up above the hips: lying flat with straight legs is
+        # not the starting position (its straight hip would look like a bridge's top).
+        torso = torso_length(xy, np.ones(len(xy)), near, min_vis=0.0)
+        return abs(incl) < 50 and float(knee[1]) < float(hip[1]) - 0.1 * torso
     if position == "tabletop":
         return abs(incl) < 40 and float(knee[1]) > float(hip[1]) and knee_angle < 140
     if position == "kneeling":

@@ -35,7 +35,24 @@ def image_angles(xy: np.ndarray, near: Side) -> dict[str, np.ndarray]:
             a, b, c = (xy[:, Landmark.sided(p, side)] for p in parts)
             out[f"{side.value}_{name}"] = joint_angle(a, b, c)
         out[f"near_{name}"] = out[f"{near.value}_{name}"]
+    for side in Side:
+        sh, hip, kn = (xy[:, Landmark.sided(p, side)] for p in ("shoulder", "hip", "knee"))
+        out[f"{side.value}_hip_angle_signed"] = _signed_hip(
+            sh, hip, kn, out[f"{side.value}_hip_angle"]
+        )
+    out["near_hip_angle_signed"] = out[f"{near.value}_hip_angle_signed"]
     return out
+
+
+def _signed_hip(sh: np.ndarray, hip: np.ndarray, knee: np.ndarray, angle: np.ndarray) -> np.ndarray:
+    """Hip angle in [0, 360): past 180 when the hip is above (image up) the shoulder-knee
+    line, as in an over-arched bridge. Meant for the lying exercises."""
+    dx = knee[:, 0] - sh[:, 0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = (hip[:, 0] - sh[:, 0]) / dx
+    y_line = sh[:, 1] + t * (knee[:, 1] - sh[:, 1])
+    above = hip[:, 1] < y_line
+    return np.where(np.abs(dx) > 1e-6, np.where(above, 360.0 - angle, angle), np.nan)
 
 
 @dataclass(frozen=True)
@@ -87,9 +104,11 @@ class Truth:
             "frame_count": self.frame_count,
             "camera": self.camera,
             "near_side": self.near_side,
-            "landmarks_2d": rows(self.landmarks_2d, 2),
-            "landmarks_3d": rows(self.landmarks_3d, 4),
-            "angles": {k: np.round(v, 2).tolist() for k, v in self.angles.items()},
+            # 0.1 px, 1 mm and 0.1 degree keep the sample files small and are far below
+            # any detector's error.
+            "landmarks_2d": rows(self.landmarks_2d, 1),
+            "landmarks_3d": rows(self.landmarks_3d, 3),
+            "angles": {k: _nan_list(np.round(v, 1)) for k, v in self.angles.items()},
             "reps": [_rep_json(r) for r in self.reps],
             "faults": [asdict(f) for f in self.faults],
             **self.extra,
@@ -97,6 +116,10 @@ class Truth:
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), separators=(",", ":")) + "\n")
+
+
+def _nan_list(a: np.ndarray) -> list[float | None]:
+    return [None if np.isnan(x) else float(x) for x in a]
 
 
 def _rep_json(rep: Rep) -> dict[str, object]:

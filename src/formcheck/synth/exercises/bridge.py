@@ -15,7 +15,7 @@ default_reps = 3
 levels = (0.0, 1.0)
 
 # Hip flexion at the top of the lift, and lumbar flexion (negative: extension).
-TOP = {"clean": (0.0, 0.0), "sagging_hips": (36.0, 0.0), "over_arching": (-16.0, -14.0)}
+TOP = {"clean": (0.0, 0.0), "sagging_hips": (36.0, 0.0), "over_arching": (-10.0, -12.0)}
 
 
 def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
