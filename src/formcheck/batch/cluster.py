@@ -21,7 +21,9 @@ at the same name; the reports and tables are written by this process.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from formcheck.batch.worker import Outcome, Task, score
 from formcheck.errors import ConfigError
@@ -35,6 +37,7 @@ def run_cluster(tasks: list[Task], address: str) -> Iterator[Outcome]:
         raise ConfigError(
             "--cluster needs Dask distributed: pip install 'formcheck[cluster]'"
         ) from None
+    _check_reachable(address)
     try:
         client = Client(address, timeout="15s")
     except (OSError, TimeoutError) as exc:
@@ -54,3 +57,16 @@ def run_cluster(tasks: list[Task], address: str) -> Iterator[Outcome]:
                     yield Outcome(task.key, False, error=f"cluster: {message}")
         finally:
             client.cancel(list(futures))
+
+
+def _check_reachable(address: str) -> None:
+    """Fail in a moment, not after the client's retries, when nothing listens at a tcp address."""
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme != "tcp" or not parts.hostname:
+        return  # other transports (tls, ucx, inproc): let Dask say what is wrong
+    try:
+        socket.create_connection((parts.hostname, parts.port or 8786), timeout=5).close()
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot reach the Dask scheduler at {address}: {exc.strerror or exc}"
+        ) from None
