@@ -25,13 +25,19 @@ from formcheck.render.style import frame_scale, put_text, text_size
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "clips"
-CLIP = SHARED / "glute_bridge__bubbadk_fit__glute-bridge.mp4"
+REAL = SHARED / "glute_bridge__bubbadk_fit__glute-bridge.mp4"  # a real person, 2 reps
+# The rendered sample has a truth file, but today the analyzer itself (offline too) counts
+# 1 of its 3 reps, so it is only the fallback when the real clip is absent.
+SAMPLE = ROOT / "sample_videos" / "bridge_clean.mp4"
+CLIP = REAL if REAL.exists() or not SAMPLE.with_suffix(".truth.json").exists() else SAMPLE
 FORMCHECK = Path(sys.executable).with_name("formcheck")
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared]
 
 
 def _expected_count() -> int:
+    if CLIP == SAMPLE:
+        return len(json.loads(SAMPLE.with_suffix(".truth.json").read_text())["reps"])
     labels = json.loads((SHARED / "labels.json").read_text())
     return next(e["human_rep_count"] for e in labels if e["file"] == CLIP.name)
 
