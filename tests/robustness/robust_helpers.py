@@ -98,7 +98,9 @@ def real_frames() -> list[np.ndarray]:
         return [frame.image for frame in source]
 
 
-def derive_clip(path: Path, transform: Callable[[int, np.ndarray], np.ndarray]) -> Path:
-    """The shared clip with ``transform(index, image)`` applied to every frame."""
-    frames = real_frames()
-    return write_video(path, (transform(i, f) for i, f in enumerate(frames)), fps=25.0)
+def derive_clip(
+    path: Path, transform: Callable[[int, np.ndarray], np.ndarray], frames: int | None = None
+) -> Path:
+    """The shared clip (its first ``frames``) with ``transform(index, image)`` applied."""
+    frames_in = real_frames()[:frames]
+    return write_video(path, (transform(i, f) for i, f in enumerate(frames_in)), fps=25.0)
