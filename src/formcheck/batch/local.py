@@ -30,7 +30,9 @@ _started: mp.Queue | None = None  # in a worker: where to say which clip it star
 def _init(model_path: str | None, started: mp.Queue) -> None:
     global _started
     _started = started
-    worker.init_worker(model_path)
+    # The model loads on the first clip the pose cache does not have: a re-score from
+    # a warm cache never loads it at all.
+    worker.init_worker(model_path, load_model=False)
 
 
 def _score(task: Task) -> Outcome:
