@@ -32,9 +32,9 @@ def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
     a[f"knee_flex_{leg}"] = lerp(base.angles[f"knee_flex_{leg}"], 75.0 if bent else 2.0, level)
     a[f"ankle_dorsi_{leg}"] = lerp(base.angles[f"ankle_dorsi_{leg}"], -15.0, level)
     a[f"shoulder_flex_{arm}"] = lerp(
-        base.angles[f"shoulder_flex_{arm}"], 125.0 if bent else 178.0, level
+        base.angles[f"shoulder_flex_{arm}"], 110.0 if bent else 178.0, level
     )
-    a[f"elbow_flex_{arm}"] = (40.0 if bent else 0.0) * level
+    a[f"elbow_flex_{arm}"] = (45.0 if bent else 0.0) * level
     a[f"wrist_ext_{arm}"] = lerp(base.angles[f"wrist_ext_{arm}"], 5.0, level)
     a["neck_flex"] = lerp(base.angles.get("neck_flex", 0.0), -18.0, level)
     if fault == "trunk_rotation":
