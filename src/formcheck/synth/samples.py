@@ -28,10 +28,10 @@ SAMPLES: tuple[Sample, ...] = (
     Sample("bridge_clean", ClipSpec("bridge", reps=3, seed=11)),
     Sample("bridge_sagging_hips", ClipSpec("bridge", reps=3, seed=12, fault="sagging_hips",
                                            fault_reps=(2, 3))),
-    Sample("pelvic_tilt_clean", ClipSpec("pelvic_tilt", reps=3, seed=21, hold_s=3.0, tempo=1.25)),
-    Sample("pelvic_tilt_buttocks_lifting", ClipSpec("pelvic_tilt", reps=3, seed=22, hold_s=3.0,
-                                                    tempo=1.25, fault="buttocks_lifting",
-                                                    fault_reps=(2, 3))),
+    # One hold of the prescribed 10 s each: shorter holds are themselves a fault.
+    Sample("pelvic_tilt_clean", ClipSpec("pelvic_tilt", reps=1, seed=21, hold_s=10.0)),
+    Sample("pelvic_tilt_buttocks_lifting", ClipSpec("pelvic_tilt", reps=1, seed=22, hold_s=10.0,
+                                                    fault="buttocks_lifting")),
     Sample("cat_cow_clean", ClipSpec("cat_cow", reps=2, seed=31)),
     Sample("cat_cow_small_range", ClipSpec("cat_cow", reps=2, seed=32, fault="small_range",
                                            fault_reps=(2,))),
@@ -63,10 +63,16 @@ def contact_sheet(spec: ClipSpec, cols: int = 4, rows: int = 3, tile: int = 320)
     return np.concatenate(grid, axis=0)
 
 
-def make_samples(video_dir: Path, sheet_dir: Path | None = None) -> list[Path]:
-    """Write every sample clip (+ truth) and, optionally, one contact sheet per exercise."""
+def make_samples(
+    video_dir: Path, sheet_dir: Path | None = None, only: tuple[str, ...] = ()
+) -> list[Path]:
+    """Write every sample clip (+ truth) and, optionally, one contact sheet per exercise.
+
+    ``only`` limits the run to the named samples (and their exercises' sheets).
+    """
     written = []
-    for sample in SAMPLES:
+    chosen = [s for s in SAMPLES if not only or s.name in only]
+    for sample in chosen:
         path = video_dir / f"{sample.name}.mp4"
         clip = plan_clip(sample.spec)
         write_video(clip, path)
@@ -75,7 +81,7 @@ def make_samples(video_dir: Path, sheet_dir: Path | None = None) -> list[Path]:
         print(f"{path}: {clip.truth.frame_count} frames", flush=True)
     if sheet_dir is not None:
         sheet_dir.mkdir(parents=True, exist_ok=True)
-        for sample in SAMPLES:
+        for sample in chosen:
             if sample.name.endswith("_clean"):
                 out = sheet_dir / f"{sample.spec.exercise}.png"
                 cv2.imwrite(str(out), contact_sheet(sample.spec))
