@@ -186,7 +186,7 @@ def _place_camera(spec: ClipSpec, rng: np.random.Generator, lm3: np.ndarray,
     length = float(hi[1] - lo[1])
     base_d = max(2.3, 1.45 * length + 0.2)
     dist = spec.distance_m if spec.distance_m is not None else (
-        base_d * (0.9 + 0.3 * draw[2]) if spec.vary else base_d)  # fmt: skip
+        base_d * (1.0 + 0.25 * draw[2]) if spec.vary else base_d)  # fmt: skip
     cam = Camera.look_at(target, az, el, dist, side, spec.width, spec.height, HFOV_DEG)
     room = Room.random(rng, (float(target[0]), float(target[1])))
     info = {"azimuth_deg": float(az), "elevation_deg": float(el), "distance_m": float(dist),
