@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from factories import analyze, bridge_rep, profile, sequence, supine_pose
+from formcheck.exercises.loader import builtin
 
 REST, TOP = 125.0, 178.0
 
@@ -49,10 +50,22 @@ def test_sagging_reps_counted_and_flagged_clean_reps_not():
 
 
 def test_jitter_around_thresholds_counts_nothing():
-    # ±3 deg of landmark-angle noise hovering at 147, between start (142) and top (150).
-    result = run([(1.0, REST), (1.0, 147.0), (10.0, 147.0)], jitter_deg=3.0,
+    # ±3 deg of landmark-angle noise hovering at the start threshold (rest + start):
+    # never near the target (rest + top), so no rep and no phantom partial.
+    counting = builtin("bridge").counting
+    level = REST + counting.start
+    result = run([(1.0, REST), (1.0, level), (10.0, level)], jitter_deg=3.0,
                  rng=np.random.default_rng(1))  # fmt: skip
     assert len(result.reps) == 0
+
+
+def test_jitter_around_the_target_counts_at_most_once():
+    # Hovering at the target with ±3 deg of noise: hysteresis keeps it to one rep.
+    counting = builtin("bridge").counting
+    level = REST + counting.top
+    result = run([(1.0, REST), (1.0, level), (10.0, level)], jitter_deg=3.0,
+                 rng=np.random.default_rng(2))  # fmt: skip
+    assert len(result.reps) <= 1
 
 
 def test_getting_into_position_is_not_a_rep():

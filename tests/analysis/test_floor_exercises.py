@@ -114,8 +114,8 @@ def test_cat_cow_still_head_counts_nothing():
 # -- child's pose --------------------------------------------------------------------
 
 
-def childs_pose(knee=40.0, reach=170.0, elbow=175.0, hold=10.0):
-    incline = profile([(1.0, 85.0), (0.5, 10.0), (hold, 10.0), (0.5, 85.0), (1.0, 85.0)], 85.0)
+def childs_pose(knee=40.0, reach=170.0, elbow=175.0, hold=10.0, folded=10.0):
+    incline = profile([(1.0, 85.0), (0.5, folded), (hold, folded), (0.5, 85.0), (1.0, 85.0)], 85.0)
 
     def fn(t):
         inc = incline(t)
@@ -135,7 +135,13 @@ def test_childs_pose_hold():
 
 
 def test_childs_pose_hips_off_heels():
-    assert childs_pose(knee=90.0).reps[0].faults == ["hips_off_heels"]
+    # Hips high (knee 65 deg), the trunk folded down over the thighs.
+    assert childs_pose(knee=65.0, folded=-20.0).reps[0].faults == ["hips_off_heels"]
+
+
+def test_childs_pose_tabletop_is_not_a_hold():
+    # Hands and knees (knee 90, trunk level) is not folded: no hold.
+    assert childs_pose(knee=90.0, folded=0.0).reps == []
 
 
 def test_childs_pose_arms_forward_bent():
@@ -163,7 +169,8 @@ def pelvic_tilt(delta=7.0, hold=10.0, lift=0.0, holds=3):
                    0.0)  # fmt: skip
 
     def fn(t):
-        return {"hip_angle_deg": angle(t), "torso_tilt_deg": tilt(t)}
+        # Without a lift the trunk follows the hip as the factory's default geometry has it.
+        return {"hip_angle_deg": angle(t), "torso_tilt_deg": tilt(t) if lift else None}
 
     return analyze("pelvic_tilt", sequence(fn, duration=angle.duration, builder=supine_pose))
 
@@ -183,7 +190,8 @@ def test_pelvic_tilt_short_holds():
 
 
 def test_pelvic_tilt_wobble_not_judgeable():
-    result = pelvic_tilt(delta=2.5, hold=5.0)
+    # A 1 deg wobble is within landmark noise: the tool must say it cannot judge.
+    result = pelvic_tilt(delta=1.0, hold=5.0)
     assert result.judgeable is False
     assert any("Cannot judge" in n for n in result.notes)
     assert result.confidence <= 0.2

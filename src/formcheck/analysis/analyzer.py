@@ -128,8 +128,15 @@ class ExerciseAnalyzer:
         winners: dict[str, str] = {}
         if smooth.xy is not None and smooth.visibility is not None:
             values, winners = measure(
-                self.spec.signals, smooth.xy, smooth.visibility, near, smooth.image_size[1]
+                self.spec.signals,
+                smooth.xy,
+                smooth.visibility,
+                near,
+                smooth.image_size[1],
+                smooth.world,
             )
+            for name, (a, b) in self.spec.derived.items():
+                values[name] = values.get(a, math.nan) - values.get(b, math.nan)
             if not math.isnan(check.side_ratio):
                 self._ratios.append(check.side_ratio)
             self._side_votes[near.value] += 1
@@ -334,6 +341,13 @@ class ExerciseAnalyzer:
                     f"{unjudged_s:.0f} s of {duration:.0f} s could not be judged "
                     f"(most often: {_most_common_reason(unjudged)})."
                 )
+        slow = getattr(self._counter, "slow_rejected", 0)
+        if slow and not self._reps and self._frames_with_pose:
+            judgeable, confidence = False, min(confidence, 0.2)
+            notes.append(
+                f"Cannot judge: the only movement seen was a slow drift ({slow} time(s)), "
+                "not a deliberate movement; landmarks may be drifting. Film side-on and closer."
+            )
         series = self._series.get(self.spec.counting.signal, [])
         weak = self._weak_signal(series)
         if weak is not None and self._frames_with_pose:

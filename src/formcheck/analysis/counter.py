@@ -46,6 +46,7 @@ class RepTiming:
     peak_u: float = -math.inf
     end_s: float | None = None
     counted: bool = False
+    too_slow: bool = False  # reached the target too slowly to be a movement (drift)
     cut: bool = False  # ended by the clip's end or a gap, not by a return to rest
     phases: tuple[str, ...] = ()  # cycles: the phases seen ("low", "high")
     start_u: float = math.nan  # oriented value at the start of the movement
@@ -53,33 +54,42 @@ class RepTiming:
 
 
 class _Baseline:
-    """Rest level learned from the patient's own rest periods (sliding window)."""
+    """Rest level learned from the patient's own still periods (sliding window).
 
-    def __init__(self, window_s: float, needed_s: float) -> None:
+    Only samples taken while the signal is still (its spread over the last
+    ``needed_s`` within ``still_within``) count, so lying back into position or
+    the lift itself never becomes "rest"; the lowest of those still samples over
+    the last ``window_s`` (2nd percentile) is the rest level. Holds at the target
+    are still too but sit above it, however long they are against the rests.
+    """
+
+    def __init__(self, window_s: float, needed_s: float, still_within: float) -> None:
         self.window_s = window_s
         self.needed_s = needed_s
+        self.still_within = still_within
+        self._recent: deque[tuple[float, float]] = deque()
         self._samples: deque[tuple[float, float]] = deque()
-        self._first_t: float | None = None
 
     def add(self, t: float, u: float) -> None:
-        if self._first_t is None:
-            self._first_t = t
-        self._samples.append((t, u))
+        self._recent.append((t, u))
+        while t - self._recent[0][0] > self.needed_s:
+            self._recent.popleft()
+        covered = t - self._recent[0][0] >= 0.8 * self.needed_s
+        values = [v for _, v in self._recent]
+        if covered and max(values) - min(values) <= self.still_within:
+            self._samples.append((t, u))
         while self._samples and t - self._samples[0][0] > self.window_s:
             self._samples.popleft()
 
     @property
     def ready(self) -> bool:
-        if len(self._samples) < 3:
-            return False
-        return self._samples[-1][0] - self._samples[0][0] >= self.needed_s
+        return bool(self._samples)
 
     def value(self) -> float:
-        # A low percentile of rest samples: robust to the start of a movement
-        # creeping into the window.
-        return float(np.percentile([u for _, u in self._samples], 25))
+        return float(np.percentile([u for _, u in self._samples], 2))
 
     def reset(self) -> None:
+        self._recent.clear()
         self._samples.clear()
 
 
@@ -96,12 +106,17 @@ class RepCounter:
         self.spec = spec
         self.max_gap_s = max_gap_s
         self._sign = 1.0 if spec.direction == "up" else -1.0
-        self._baseline = _Baseline(window_s=30.0, needed_s=spec.baseline_s)
+        self._baseline = _Baseline(
+            window_s=30.0,
+            needed_s=spec.baseline_s,
+            still_within=max(abs(spec.top - spec.start), 2 * spec.hysteresis),
+        )
         self.reset()
 
     def reset(self) -> None:
         self.phase = Phase.SETUP
         self.count = 0
+        self.slow_rejected = 0
         self.current: RepTiming | None = None
         self._last_valid_t: float | None = None
         self._valley: tuple[float, float] | None = None  # (t, u) of the latest rest minimum
@@ -117,6 +132,9 @@ class RepCounter:
         if not self._baseline.ready:
             return None
         base = self._baseline.value()
+        if spec.rest_limit is not None:
+            # A clip that opens at the top must not make the top look like rest.
+            base = min(base, s * spec.rest_limit)
         return base + s * spec.start, base + s * spec.top
 
     def thresholds(self) -> dict[str, float]:
@@ -143,9 +161,10 @@ class RepCounter:
             return events
         self._last_valid_t = t
         u = self._sign * value
-        th = self._thresholds_u()
-        if th is None:  # learning the baseline
+        if self.spec.reference == "baseline":
             self._baseline.add(t, u)
+        th = self._thresholds_u()
+        if th is None:  # still learning the baseline
             return events
         start_u, top_u = th
         hyst = self.spec.hysteresis
@@ -155,15 +174,15 @@ class RepCounter:
                 self.phase = Phase.REST
                 self._valley = (t, u)
             elif u >= top_u:
-                # Already at the target when we first see the patient: a partial rep.
-                self.current = RepTiming(start_s=t, started_before=True, top_enter_s=t)
+                # Already at the target when we first see the patient: a rep whose
+                # start we missed is partial; a hold is timed from here.
+                partial = self.spec.kind != "holds"
+                self.current = RepTiming(start_s=t, started_before=partial, top_enter_s=t)
                 self.phase = Phase.TOP
                 self._top_since = t
             return events
 
         if self.phase is Phase.REST:
-            if self.spec.reference == "baseline":
-                self._baseline.add(t, u)
             events += self._settling(t, u)
             if u >= start_u:
                 events += self._end_settle(t)
@@ -254,9 +273,15 @@ class RepCounter:
 
     def _maybe_count(self, t: float) -> list[CounterEvent]:
         cur = self.current
-        if cur is None or cur.counted or cur.started_before:
+        if cur is None or cur.counted or cur.started_before or cur.too_slow:
             return []
         assert self._top_since is not None and cur.top_enter_s is not None
+        max_lift = self.spec.max_lift_s
+        if max_lift is not None and cur.top_enter_s - cur.start_s > max_lift:
+            # Crept to the target instead of moving there: drift, not a repetition.
+            cur.too_slow = True
+            self.slow_rejected += 1
+            return []
         if t - self._top_since < self.spec.min_top_s or t - cur.start_s < self.spec.min_rep_s:
             return []
         cur.counted = True

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from formcheck.analysis.counter import RepTiming
 
 NAN = float("nan")
-SIGNAL_STATS = ("peak", "max", "min", "mean", "range", "rise", "drop", "hold_mean", "hold_max")
+SIGNAL_STATS = (
+    "peak", "max", "min", "mean", "range", "rise", "drop", "hold_mean", "hold_max", "hold_rise",
+)  # fmt: skip
 TIMINGS = ("lift_s", "hold_s", "lower_s", "duration_s")
 
 
@@ -70,6 +72,7 @@ class RepAccumulator:
             out[f"drop.{name}"] = first - w.lo if w else NAN
             out[f"hold_mean.{name}"] = h.total / h.n if h else NAN
             out[f"hold_max.{name}"] = h.hi if h else NAN
+            out[f"hold_rise.{name}"] = h.total / h.n - first if h else NAN
         out.update(rep_timings(timing, end_s, plateau))
         return out
 

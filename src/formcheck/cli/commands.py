@@ -9,3 +9,4 @@ from formcheck.cli import (
 )
 from formcheck.cli import batch  # noqa: F401
 from formcheck.cli import live  # noqa: F401,E402
+from formcheck.cli import evaluate  # noqa: F401

@@ -17,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from formcheck.landmarks import SIDED_PARTS
 
-SignalKind = Literal["angle", "signed_angle", "height", "side_gap", "elevation", "inclination"]
+SignalKind = Literal[
+    "angle", "signed_angle", "height", "side_gap", "elevation", "inclination", "drop", "roll"
+]
 SideSpec = Literal["near", "far", "left", "right", "max", "min", "each"]
 Direction = Literal["up", "down"]
 Reference = Literal["absolute", "baseline", "centre"]
@@ -45,6 +47,11 @@ class SignalSpec(_Strict):
         torso lengths (pelvis or trunk rotation in a side view).
       - ``elevation``: height of ``points[0]`` above the bottom of the picture, in
         torso lengths (a rise from its rest value shows a lifted foot or hip).
+      - ``drop``: how far ``points[1]`` is below ``points[0]`` in the picture, in torso
+        lengths (negative when above).
+      - ``roll``: how far the line between the left and right ``points[0]`` tilts out of
+        level, in degrees, from the model's 3D (world) landmarks: the pelvis or trunk
+        rolling, which a side view hides in the picture.
       - ``inclination``: angle of the segment ``points[0]``->``points[1]`` above the
         horizontal (degrees, -90..90), whichever way the person faces.
     """
@@ -66,7 +73,7 @@ class SignalSpec(_Strict):
     def _check_points(self) -> SignalSpec:
         needed = {
             "angle": 3, "signed_angle": 3, "height": 3, "side_gap": 1, "elevation": 1,
-            "inclination": 2,
+            "inclination": 2, "drop": 2, "roll": 1,
         }  # fmt: skip
         if len(self.points) != needed[self.kind]:
             raise ValueError(
@@ -102,6 +109,17 @@ class CountingSpec(_Strict):
     min_top_s: float = Field(0.0, ge=0.0)
     max_rep_s: float = Field(120.0, gt=0.0)
     baseline_s: float = Field(1.5, gt=0.0, description="Seconds of rest used to learn the baseline")
+    rest_limit: float | None = Field(
+        None,
+        description="baseline: the rest value can be no further towards the target than this "
+        "(absolute), so a clip that opens at the top does not take the top for rest",
+    )
+    max_lift_s: float | None = Field(
+        None,
+        gt=0.0,
+        description="A rep that takes longer than this from leaving rest to the target is "
+        "drift, not a movement, and is not counted",
+    )
     min_signal_range: float = Field(
         0.0, ge=0.0, description="Below this range over the clip, the signal is too weak to judge"
     )
@@ -130,7 +148,8 @@ class FaultRule(_Strict):
     """A fault: a per-rep metric compared with a threshold.
 
     ``metric`` is ``<stat>.<signal>`` with stat one of peak, max, min, mean,
-    range, rise, drop, hold_mean, hold_max, or a timing: lift_s, hold_s,
+    range, rise, drop, hold_mean, hold_max, hold_rise (hold mean minus the value at
+    the rep's start), or a timing: lift_s, hold_s,
     lower_s, duration_s; or ``session.<name>`` for whole-session rules.
     ``{side}`` and ``{other}`` in a metric name become the rep's side and the
     opposite side (bird-dog). ``when_*`` restricts the rule to reps where a
@@ -206,6 +225,10 @@ class ExerciseSpec(_Strict):
     prescription: PrescriptionSpec
     signals: dict[str, SignalSpec]
     counting: CountingSpec
+    derived: dict[str, tuple[str, str]] = Field(
+        default_factory=dict,
+        description="name -> [a, b]: a signal that is signal a minus signal b (combining cues)",
+    )
     side_signal: str | None = Field(
         None,
         description="For one-sided reps: a signal with side='max' whose winning side names the rep",
@@ -216,6 +239,11 @@ class ExerciseSpec(_Strict):
 
     @model_validator(mode="after")
     def _check_references(self) -> ExerciseSpec:
+        measured = set(self._measured_names())
+        for name, (a, b) in self.derived.items():
+            missing = [x for x in (a, b) if x not in measured]
+            if missing:
+                raise ValueError(f"derived signal {name!r} uses undefined signal(s) {missing}")
         names = set(self.signal_names())
         if self.counting.signal not in names:
             raise ValueError(f"counting.signal {self.counting.signal!r} is not a defined signal")
@@ -227,7 +255,10 @@ class ExerciseSpec(_Strict):
         return self
 
     def signal_names(self) -> list[str]:
-        """Names of every signal, with ``side='each'`` signals expanded to ``_left``/``_right``."""
+        """Names of every signal (``side='each'`` expanded to ``_left``/``_right``, derived last)."""
+        return [*self._measured_names(), *self.derived]
+
+    def _measured_names(self) -> list[str]:
         out: list[str] = []
         for name, spec in self.signals.items():
             if spec.side == "each":

@@ -70,10 +70,26 @@ def _measure_side(
         return rel * float(distance(pts[1], pts[2])) / torso
     if spec.kind == "elevation":
         return (height - float(pts[0][1])) / torso
+    if spec.kind == "drop":
+        return (float(pts[1][1]) - float(pts[0][1])) / torso
     if spec.kind == "inclination":
         d = pts[1] - pts[0]
         return math.degrees(math.atan2(-float(d[1]), abs(float(d[0]))))
     raise AssertionError(spec.kind)
+
+
+def _roll(spec: SignalSpec, world: np.ndarray | None, vis: np.ndarray) -> float:
+    if world is None:
+        return NAN
+    left, right = point(spec.points[0], Side.LEFT), point(spec.points[0], Side.RIGHT)
+    if vis[left] < spec.min_visibility or vis[right] < spec.min_visibility:
+        return NAN
+    v = world[right] - world[left]
+    n = float(np.linalg.norm(v))
+    if not n > 0:
+        return NAN
+    # World y is vertical (MediaPipe: y down); the tilt of the segment out of level.
+    return math.degrees(math.asin(min(1.0, abs(float(v[1])) / n)))
 
 
 def _side_gap(spec: SignalSpec, xy: np.ndarray, vis: np.ndarray, torso: float) -> float:
@@ -89,6 +105,7 @@ def measure(
     vis: np.ndarray,
     near: Side,
     image_height: int,
+    world: np.ndarray | None = None,
 ) -> tuple[dict[str, float], dict[str, str]]:
     """Measure every signal on one frame.
 
@@ -98,6 +115,7 @@ def measure(
         vis: ``(33,)`` visibility.
         near: the side nearer the camera.
         image_height: in pixels, for ``elevation`` signals.
+        world: ``(33, 3)`` metric landmarks, for ``roll`` signals (NaN without them).
 
     Returns:
         ``(values, winners)``: values by signal name (``side='each'`` specs give
@@ -110,6 +128,9 @@ def measure(
     for name, spec in specs.items():
         if spec.kind == "side_gap":
             values[name] = _side_gap(spec, xy, vis, torso)
+            continue
+        if spec.kind == "roll":
+            values[name] = _roll(spec, world, vis)
             continue
         if spec.side in ("near", "far", "left", "right"):
             side = {"near": near, "far": near.other, "left": Side.LEFT, "right": Side.RIGHT}[

@@ -1,0 +1,82 @@
+"""The synthetic benchmark suite: every exercise x clean and each fault x camera x body.
+
+Generated reproducibly from seeds by ``formcheck eval-suite OUT``; kept out of git.
+Each clip is written with its ``.truth.json``; ``formcheck eval OUT`` scores them.
+
+The full grid crosses: the five exercises, clean and each injected fault, camera
+azimuth 0, +-15 and +-30 degrees from side-on, two distances, and a seed per clip
+that varies body shape, clothing colours, near side, noise, blur and compression.
+Faults are injected into every other rep so that the same clip tests "found where
+injected" and "quiet on clean reps".
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+AZIMUTHS = (0.0, -15.0, 15.0, -30.0, 30.0)
+DISTANCES = ("near", "far")
+
+
+@dataclass(frozen=True)
+class SuiteItem:
+    name: str
+    exercise: str
+    fault: str | None
+    fault_reps: tuple[int, ...] | None
+    azimuth_deg: float
+    distance: str
+    seed: int
+
+
+def _faults(exercise: str) -> tuple[str, ...]:
+    from formcheck.synth.exercises import EXERCISES
+
+    return tuple(EXERCISES[exercise].faults)
+
+
+def suite_items(preset: str = "full") -> Iterator[SuiteItem]:
+    """The suite's clips. ``small`` is a fixed subset that runs in the test suite."""
+    from formcheck.exercises.loader import EXERCISE_IDS
+
+    azimuths = AZIMUTHS if preset == "full" else (0.0, 15.0)
+    distances = DISTANCES if preset == "full" else ("near",)
+    seed = 1000
+    for exercise in EXERCISE_IDS:
+        variants: list[str | None] = [None, *_faults(exercise)]
+        for fault, az, dist in itertools.product(variants, azimuths, distances):
+            seed += 1
+            if preset == "small" and (fault is not None) and az != 0.0:
+                continue
+            # Faults in every other rep: reps 2, 4, ... (holds and single reps: all).
+            fault_reps = None
+            if fault is not None and exercise in ("bridge", "bird_dog", "cat_cow"):
+                fault_reps = (2, 4, 6)
+            tag = fault or "clean"
+            name = f"{exercise}-{tag}-az{az:+.0f}-{dist}-s{seed}"
+            yield SuiteItem(name, exercise, fault, fault_reps, az, dist, seed)
+
+
+def render_item(item: SuiteItem, out: Path) -> Path:
+    """Render one suite clip and its truth; returns the video path (skips existing ones)."""
+    from formcheck.synth import render_clip
+
+    path = out / f"{item.name}.mp4"
+    if path.exists() and path.with_name(f"{item.name}.truth.json").exists():
+        return path
+    options: dict[str, object] = {
+        "fault": item.fault,
+        "seed": item.seed,
+        "azimuth_deg": item.azimuth_deg,
+        "distance_m": None if item.distance == "near" else 4.2,
+        "vary": True,
+    }
+    if item.fault_reps is not None:
+        options["fault_reps"] = item.fault_reps
+    if item.exercise in ("bridge", "bird_dog"):
+        options["reps"] = 4
+    render_clip(item.exercise, path, **options)
+    return path
