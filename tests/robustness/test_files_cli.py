@@ -77,11 +77,6 @@ def test_unusable_input_gives_one_line_and_exit_1(tmp_path: Path, case: str) -> 
     assert not out.exists()  # refused before anything was written
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="click checks the CLIP argument's readability first and prints a usage box with "
-    "exit 2; fix: typer.Argument(readable=False) in cli/analyze.py (not this suite's file)",
-)
 def test_no_read_permission(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     clip = write_clip(tmp_path / "locked.mp4", frames=3)
     if os.geteuid() == 0:

@@ -75,7 +75,12 @@ def print_summary(report: SessionReport, out: Console = console) -> None:
 def analyze(
     clip: Annotated[
         Path,
-        typer.Argument(help="Video file (mp4, mov, avi, webm, mkv, gif) or a folder of images."),
+        # Existence and permissions are checked by the source, which says what is wrong
+        # in one line (click's own check would print a usage box with exit code 2).
+        typer.Argument(
+            help="Video file (mp4, mov, avi, webm, mkv, gif) or a folder of images.",
+            readable=False,
+        ),
     ],
     exercise: Annotated[
         ExerciseChoice,

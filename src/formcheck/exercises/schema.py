@@ -255,7 +255,7 @@ class ExerciseSpec(_Strict):
         return self
 
     def signal_names(self) -> list[str]:
-        """Names of every signal (``side='each'`` expanded to ``_left``/``_right``, derived last)."""
+        """Every signal name: ``side='each'`` gives ``_left``/``_right``; derived ones last."""
         return [*self._measured_names(), *self.derived]
 
     def _measured_names(self) -> list[str]:
