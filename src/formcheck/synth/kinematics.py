@@ -66,9 +66,9 @@ def neutral_rotations(rig: Rig) -> np.ndarray:
     out = np.repeat(np.eye(3)[None], len(rig.names), axis=0)
     down = np.array([0.0, 0.0, -1.0])
     for s in ("l", "r"):
-        sign = 1.0 if s == "l" else -1.0
-        # Upper arm hangs 8 degrees out from the body so it clears the hip.
-        arm_dir = np.array([sign * np.sin(np.radians(8)), 0.0, -np.cos(np.radians(8))])
+        # Straight down, so forearm pronation (about Z) turns the forearm about its own
+        # axis; postures abduct the arms away from the body as they need.
+        arm_dir = down
         for bone, target in (("upperarm", arm_dir), ("lowerarm", arm_dir)):
             b = rig.index(f"{bone}_{s}")
             out[b] = rotation_between(rig.tails[b] - rig.heads[b], target)

@@ -19,7 +19,7 @@ def both(name: str, value: float) -> dict[str, float]:
 
 def supine_angles() -> dict[str, float]:
     a: dict[str, float] = {}
-    a |= both("hip_abd", 4.0) | both("shoulder_abd", 10.0) | both("forearm_pron", 90.0)
+    a |= both("hip_abd", 4.0) | both("shoulder_abd", 16.0) | both("forearm_pron", 90.0)
     a |= both("knee_flex", 90.0) | both("hip_flex", 55.0)
     return a
 
@@ -61,7 +61,7 @@ def tabletop_angles() -> dict[str, float]:
     a: dict[str, float] = {}
     a |= both("hip_flex", 90.0) | both("knee_flex", 90.0) | both("ankle_dorsi", -45.0)
     a |= both("shoulder_flex", 90.0) | both("forearm_pron", 90.0) | both("wrist_ext", 85.0)
-    a |= both("shoulder_abd", 4.0) | both("hip_abd", 3.0) | {"neck_flex": -10.0}
+    a |= both("shoulder_abd", 8.0) | both("hip_abd", 3.0) | {"neck_flex": -10.0}
     return a
 
 
