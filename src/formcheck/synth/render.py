@@ -77,6 +77,7 @@ class Clip:
             yield _degrade(img, rng, noise, blur, quality)
 
     def frame(self, index: int) -> np.ndarray:
+        """One frame on its own (its pixel noise, if any, differs from ``frames()``'s)."""
         one = replace(self, poses=(self.poses[index],))
         return next(one.frames())
 
