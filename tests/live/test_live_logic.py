@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import ListSource, ReplayEstimator, analysis
+from live_helpers import ListSource, ReplayEstimator, analysis
 
 from factories import bridge_rep, profile, sequence
 from formcheck.analysis.state import FrameStatus, Phase

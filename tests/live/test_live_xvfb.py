@@ -164,7 +164,7 @@ def test_window_shows_the_final_rep_count(xvfb, tmp_path):
 
 def test_reader_rejects_a_wrong_count():
     """The pixel reader itself: a HUD drawn with 3 over a bright picture reads 3, not 2."""
-    from conftest import analysis
+    from live_helpers import analysis
 
     from formcheck.render.hud import HudAnnotator
 

@@ -251,7 +251,7 @@ class ExerciseAnalyzer:
             return None
         if ev.kind == "counted":
             return None
-        cur = self._counter.current
+        cur = ev.rep or self._counter.current
         assert cur is not None
         end = cur.end_s if cur.end_s is not None else ev.t
         return self._close_rep(cur, end, complete=ev.kind == "finished")

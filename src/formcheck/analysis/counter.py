@@ -32,6 +32,7 @@ class CounterEvent:
 
     kind: str
     t: float
+    rep: RepTiming | None = None  # the rep it is about (the counter may have moved on)
 
 
 @dataclass
@@ -189,7 +190,7 @@ class RepCounter:
                 start, start_u = self._valley if self._valley else (t, u)
                 self.current = RepTiming(start_s=start, start_u=start_u, trace=[(start, start_u)])
                 self.phase = Phase.RISING
-                events.append(CounterEvent("started", t))
+                events.append(CounterEvent("started", t, self.current))
             else:
                 self._track_valley(t, u)
             return events
@@ -207,7 +208,7 @@ class RepCounter:
                 self._top_since = t
                 events += self._maybe_count(t)
             elif u < start_u - hyst:
-                events.append(CounterEvent("abandoned", t))
+                events.append(CounterEvent("abandoned", t, cur))
                 cur.end_s = t
                 self.phase = Phase.REST
                 self._valley = (t, u)
@@ -269,7 +270,7 @@ class RepCounter:
         arrive = low + max(self._eps(), 0.1 * amp)
         cur.end_s = next((ts for ts, us in cur.trace if ts >= t0 and us <= arrive), t0)
         cur.trace = [(ts, us) for ts, us in cur.trace if ts <= cur.end_s]
-        return [CounterEvent("finished" if cur.counted else "abandoned", t)]
+        return [CounterEvent("finished" if cur.counted else "abandoned", t, cur)]
 
     def _maybe_count(self, t: float) -> list[CounterEvent]:
         cur = self.current
@@ -286,7 +287,7 @@ class RepCounter:
             return []
         cur.counted = True
         self.count += 1
-        return [CounterEvent("counted", t)]
+        return [CounterEvent("counted", t, cur)]
 
     def _cut(self, t: float) -> list[CounterEvent]:
         cur = self.current
@@ -296,7 +297,7 @@ class RepCounter:
         cur.cut = True
         if cur.top_enter_s is not None and cur.top_exit_s is None:
             cur.top_exit_s = None  # hold continued past what we could see
-        return [CounterEvent("finished" if cur.counted else "abandoned", t)]
+        return [CounterEvent("finished" if cur.counted else "abandoned", t, cur)]
 
     def finish(self, t: float) -> list[CounterEvent]:
         """The clip or session ended at ``t``: close the rep in progress."""
@@ -403,13 +404,13 @@ class CycleCounter:
         cur = self.current
         if cur is None or cur.end_s is not None:
             self.current = RepTiming(start_s=since, phases=(zone,), peak_s=t)
-            return [CounterEvent("started", since)]
+            return [CounterEvent("started", since, self.current)]
         if zone == cur.phases[-1]:
             # The same swing again without the opposite one: restart the cycle here.
             cur.end_s = since
-            events.append(CounterEvent("abandoned", since))
+            events.append(CounterEvent("abandoned", since, cur))
             self.current = RepTiming(start_s=since, phases=(zone,), peak_s=t)
-            events.append(CounterEvent("started", since))
+            events.append(CounterEvent("started", since, self.current))
             return events
         cur.phases = (*cur.phases, zone)
         cur.top_enter_s = since
@@ -417,7 +418,7 @@ class CycleCounter:
         cur.peak_u = -math.inf
         cur.counted = True
         self.count += 1
-        events.append(CounterEvent("counted", t))
+        events.append(CounterEvent("counted", t, cur))
         return events
 
     def _close_if_done(self, t: float) -> list[CounterEvent]:
@@ -425,7 +426,7 @@ class CycleCounter:
         cur = self.current
         if cur and cur.counted and cur.end_s is None and self.zone is None:
             cur.end_s = t
-            return [CounterEvent("finished", t)]
+            return [CounterEvent("finished", t, cur)]
         return []
 
     def _close(self, t: float, cut: bool) -> list[CounterEvent]:
@@ -434,7 +435,7 @@ class CycleCounter:
             return []
         cur.end_s = t
         cur.cut = cut
-        return [CounterEvent("finished" if cur.counted else "abandoned", t)]
+        return [CounterEvent("finished" if cur.counted else "abandoned", t, cur)]
 
     def finish(self, t: float) -> list[CounterEvent]:
         return self._close(t, cut=True)

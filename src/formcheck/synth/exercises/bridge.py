@@ -15,7 +15,9 @@ default_reps = 3
 levels = (0.0, 1.0)
 
 # Hip flexion at the top of the lift, and lumbar flexion (negative: extension).
-TOP = {"clean": (0.0, 0.0), "sagging_hips": (36.0, 0.0), "over_arching": (-10.0, -12.0)}
+# A sagging lift stops about half-way: the hips leave the floor but stay well short
+# of the shoulder-knee line (about 155 deg against 180).
+TOP = {"clean": (0.0, 0.0), "sagging_hips": (26.0, 0.0), "over_arching": (-10.0, -12.0)}
 
 
 def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:

@@ -1,0 +1,96 @@
+"""Accuracy metrics on hand-built reps: matching, fault tallies, overall figures."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from formcheck.errors import InputError
+from formcheck.eval.labels import LabelledClip, TrueRep, load_labels
+from formcheck.eval.metrics import ClipScore, FaultTally, match_reps, overall, score_faults
+from formcheck.report.model import Rep
+
+
+def rep(start: float, peak: float, end: float, faults: list[str] | None = None) -> Rep:
+    return Rep(index=1, kind="rep", start_s=start, peak_s=peak, end_s=end, faults=faults or [])
+
+
+def test_match_reps_by_overlap_and_by_peak_time():
+    truth = [TrueRep(0, 1, 2), TrueRep(3, 4, 5)]
+    got = [rep(3.1, 4.0, 5.2), rep(0.2, 1.1, 2.1), rep(8, 9, 10)]
+    assert match_reps(truth, got) == [(0, 1), (1, 0)]
+    # Hand labels give peak times only: matched within 1.5 s.
+    peaks = [TrueRep(1.0, 1.0, 1.0), TrueRep(9.0, 9.0, 9.0)]
+    assert match_reps(peaks, [rep(0, 1.4, 2), rep(5, 6, 7)]) == [(0, 0)]
+
+
+def test_fault_tallies_count_tp_fp_fn_and_false_faults_on_clean_reps():
+    truth = [
+        TrueRep(0, 1, 2, faults=frozenset({"sagging_hips"})),
+        TrueRep(3, 4, 5),
+        TrueRep(6, 7, 8),
+    ]
+    got = [rep(0, 1, 2, ["sagging_hips"]), rep(3, 4, 5, ["sagging_hips"]), rep(6, 7, 8)]
+    tallies, clean, flagged = score_faults(truth, got, ["sagging_hips", "over_arching"])
+    assert (tallies["sagging_hips"].tp, tallies["sagging_hips"].fp) == (1, 1)
+    assert tallies["sagging_hips"].fn == 0
+    assert (clean, flagged) == (2, 1)
+    # A predicted rep that matches no true rep: its faults are false positives.
+    tallies, _, _ = score_faults([], [rep(0, 1, 2, ["over_arching"])], ["over_arching"])
+    assert tallies["over_arching"].fp == 1
+
+
+@pytest.mark.parametrize(
+    ("tp", "fp", "fn", "f1"),
+    [(2, 0, 0, 1.0), (1, 1, 0, 2 / 3), (0, 1, 1, 0.0), (0, 0, 0, math.nan)],
+)
+def test_f1(tp: int, fp: int, fn: int, f1: float):
+    got = FaultTally(tp, fp, fn).f1
+    assert (math.isnan(got) and math.isnan(f1)) or got == pytest.approx(f1)
+
+
+def test_overall_counts_mae_and_off_by_one():
+    def score(true: int | None, pred: int) -> ClipScore:
+        return ClipScore("c", "bridge", "synthetic", true, pred, True, 1.0)
+
+    total = overall([score(3, 3), score(4, 3), score(2, 4), score(None, 1)])
+    assert total.countable == 3
+    assert total.exact_rate == pytest.approx(1 / 3)
+    assert total.oboa == pytest.approx(2 / 3)
+    assert total.mae == pytest.approx((0 + 1 / 4 + 2 / 2) / 3)
+
+
+def test_hand_labels_skip_other_exercises_and_resolve_paths(tmp_path: Path):
+    labels = [
+        {"file": "a.mp4", "exercise": "glute_bridge", "human_rep_count": 2,
+         "rep_peak_times_s": [3.6, 6.4]},
+        {"file": "b.mp4", "exercise": "squat", "human_rep_count": 4},
+        {"file": "c.mp4", "exercise": "pelvic_tilt", "human_rep_count": None},
+    ]  # fmt: skip
+    path = tmp_path / "labels.json"
+    path.write_text(json.dumps(labels))
+    clips = load_labels(path)
+    assert [(c.exercise, c.count) for c in clips] == [("bridge", 2), ("pelvic_tilt", None)]
+    assert clips[0].path == (tmp_path / "a.mp4").resolve()
+    assert [r.peak_s for r in clips[0].reps] == [3.6, 6.4]
+
+
+def test_truth_file_needs_its_video(tmp_path: Path):
+    truth = {"schema": "formcheck.truth/1", "exercise": "bridge", "fps": 30, "reps": []}
+    (tmp_path / "x.truth.json").write_text(json.dumps(truth))
+    with pytest.raises(InputError, match="no video beside"):
+        load_labels(tmp_path / "x.truth.json")
+    (tmp_path / "x.mp4").write_bytes(b"")
+    clip = load_labels(tmp_path / "x.truth.json")[0]
+    assert isinstance(clip, LabelledClip) and clip.count == 0 and clip.fault_labels_known
+
+
+@pytest.mark.parametrize("content", ["not json", "{}"])
+def test_bad_label_files_are_input_errors(tmp_path: Path, content: str):
+    path = tmp_path / "labels.json"
+    path.write_text(content)
+    with pytest.raises(InputError):
+        load_labels(path)
