@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from formcheck.cli.app import app
-from formcheck.cli.common import ExerciseChoice, check_outputs, user_errors
+from formcheck.cli.common import ExerciseChoice, check_outputs, fail, user_errors
 from formcheck.exercises.loader import load_config
 from formcheck.report.json_writer import write_json
 from formcheck.report.model import SessionReport
@@ -183,6 +183,10 @@ def analyze(
             from formcheck.report.html import write_html
 
             write_html(report, html_out, force=force, keyframes=outcome.keyframes)
+    if report.summary.frames_with_pose == 0:
+        # Outputs are kept (they say why), but a clip with nobody in it is a failed run.
+        written = " (the report was written)" if any(p for p in outputs if p) else ""
+        raise fail(f"no person found in {clip.name}: nothing to analyse{written}")
     if not quiet:
         print_summary(report)
         for label, path in (

@@ -71,7 +71,7 @@ def render_item(item: SuiteItem, out: Path) -> Path:
         "fault": item.fault,
         "seed": item.seed,
         "azimuth_deg": item.azimuth_deg,
-        "distance_m": None if item.distance == "near" else 4.2,
+        "distance_m": None if item.distance == "near" else 4.0,
         "vary": True,
     }
     if item.fault_reps is not None:
