@@ -21,13 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_pose import default_clip, model_only_fps  # noqa: E402
+from bench_pose import default_clip, model_only_fps
 
-from formcheck.analysis.analyzer import ExerciseAnalyzer  # noqa: E402
-from formcheck.exercises.loader import PatientConfig, builtin  # noqa: E402
-from formcheck.pipeline import analyze_clip  # noqa: E402
-from formcheck.pose.mediapipe_backend import MediaPipePoseEstimator  # noqa: E402
-from formcheck.pose.recording import PoseRecording  # noqa: E402
+from formcheck.analysis.analyzer import ExerciseAnalyzer
+from formcheck.exercises.loader import PatientConfig, builtin
+from formcheck.pipeline import analyze_clip
+from formcheck.pose.mediapipe_backend import MediaPipePoseEstimator
+from formcheck.pose.recording import PoseRecording
 
 
 def pipeline_fps(clip: Path, exercise: str, pose_file: Path) -> tuple[float, int]:
