@@ -78,5 +78,7 @@ def render_item(item: SuiteItem, out: Path) -> Path:
         options["fault_reps"] = item.fault_reps
     if item.exercise in ("bridge", "bird_dog"):
         options["reps"] = 4
+    elif item.exercise == "pelvic_tilt":
+        options["reps"] = 2  # 10 s holds: two keep the clip under 30 s
     render_clip(item.exercise, path, **options)
     return path
