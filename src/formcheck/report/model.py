@@ -3,7 +3,8 @@
 This is the contract between the analysis and every output (JSON, CSV, HTML,
 terminal, batch tables). ``SCHEMA_VERSION`` changes whenever a field changes
 meaning or disappears; new optional fields do not bump the major number.
-The JSON Schema is published with ``formcheck schema`` / ``SessionReport.model_json_schema()``.
+The JSON Schema is published in docs/schema/report.schema.json (regenerated with
+``python -m formcheck.report.schema``; a test fails while it is stale).
 """
 
 from __future__ import annotations
