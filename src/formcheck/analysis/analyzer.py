@@ -26,6 +26,8 @@ from formcheck.signals.view import check_frame
 from formcheck.types import PoseFrame
 
 _KIND = {"reps": "rep", "holds": "hold", "cycles": "cycle"}
+_RATIO_STEP = 0.01
+_RATIO_BINS = 200
 
 
 @dataclass
@@ -101,7 +103,8 @@ class ExerciseAnalyzer:
         self._frames_with_pose = 0
         self._first_t: float | None = None
         self._last_t = 0.0
-        self._ratios: list[float] = []
+        # Side-view ratios as a histogram (0.01 bins up to 2): a median in constant memory.
+        self._ratio_counts = np.zeros(_RATIO_BINS + 1, dtype=np.int64)
         self._side_votes = {"left": 0, "right": 0}
         self._partial = 0
 
@@ -138,7 +141,7 @@ class ExerciseAnalyzer:
             for name, (a, b) in self.spec.derived.items():
                 values[name] = values.get(a, math.nan) - values.get(b, math.nan)
             if not math.isnan(check.side_ratio):
-                self._ratios.append(check.side_ratio)
+                self._ratio_counts[min(int(check.side_ratio / _RATIO_STEP), _RATIO_BINS)] += 1
             self._side_votes[near.value] += 1
         else:
             values = dict.fromkeys(self.spec.signal_names(), math.nan)
@@ -353,11 +356,12 @@ class ExerciseAnalyzer:
         if weak is not None and self._frames_with_pose:
             judgeable, confidence = False, min(confidence, 0.2)
             notes.append(weak)
-        ratios = np.asarray(self._ratios)
-        if ratios.size == 0:
+        total = int(self._ratio_counts.sum())
+        if total == 0:
             view = "unknown"
         else:
-            med = float(np.median(ratios))
+            cumulative = np.cumsum(self._ratio_counts)
+            med = (int(np.searchsorted(cumulative, total / 2)) + 0.5) * _RATIO_STEP
             view = "side" if med <= self.spec.view.max_side_ratio else "front_or_oblique"
             if view != "side" and self.spec.view.required == "side":
                 notes.append(
