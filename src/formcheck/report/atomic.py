@@ -36,8 +36,17 @@ def temp_path_for(path: StrPath) -> Path:
     """
     p = Path(path)
     fd, name = tempfile.mkstemp(prefix=f".{p.stem}.", suffix=f".tmp{p.suffix}", dir=p.parent)
+    # mkstemp makes the file private (0600); the finished output should get the same
+    # permissions as any file the user creates, so apply the umask as open() would.
+    os.fchmod(fd, 0o666 & ~_umask())
     os.close(fd)
     return Path(name)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 @contextlib.contextmanager
