@@ -179,7 +179,7 @@ def test_slow_lowering_not_flagged():
 
 
 def test_heel_lifting():
-    lift = profile([(2.0, 0.0), (1.0, 0.3), (1.5, 0.3), (1.0, 0.0), (2.0, 0.0)], 0.0)
+    lift = profile([(2.0, 0.0), (1.0, 0.5), (1.5, 0.5), (1.0, 0.0), (2.0, 0.0)], 0.0)
     angle = profile([*bridge_rep(), (2.0, REST)], REST)
 
     def fn(t):

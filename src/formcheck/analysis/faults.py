@@ -63,7 +63,10 @@ def evaluate(
         if rule.when_metric is not None:
             assert rule.when_op is not None and rule.when_value is not None
             ctx = _lookup(metrics, resolve_metric(rule.when_metric, side))
-            if math.isnan(ctx) or not _OPS[rule.when_op](ctx, rule.when_value):
+            if math.isnan(ctx):
+                if rule.when_missing == "skip":
+                    continue
+            elif not _OPS[rule.when_op](ctx, rule.when_value):
                 continue
         if _OPS[rule.op](value, rule.value):
             hits.append(FaultHit(rule, value))

@@ -169,6 +169,11 @@ class FaultRule(_Strict):
     when_metric: str | None = None
     when_op: Op | None = None
     when_value: float | None = None
+    when_missing: Literal["skip", "fire"] = Field(
+        "skip",
+        description="If the when_metric could not be measured: skip the rule (default), or "
+        "judge the rule without the condition",
+    )
 
     @model_validator(mode="after")
     def _check_when(self) -> FaultRule:
