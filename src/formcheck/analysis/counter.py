@@ -70,6 +70,7 @@ class _Baseline:
         self.still_within = still_within
         self._recent: deque[tuple[float, float]] = deque()
         self._samples: deque[tuple[float, float]] = deque()
+        self._cached: tuple[float, float] | None = None  # (time computed, value)
 
     def add(self, t: float, u: float) -> None:
         self._recent.append((t, u))
@@ -87,11 +88,17 @@ class _Baseline:
         return bool(self._samples)
 
     def value(self) -> float:
-        return float(np.percentile([u for _, u in self._samples], 2))
+        # Recomputed at most 4 times a second: the rest level changes slowly, and a
+        # percentile of up to 30 s of samples on every frame costs more than the analysis.
+        t = self._samples[-1][0]
+        if self._cached is None or t - self._cached[0] >= 0.25 or t < self._cached[0]:
+            self._cached = (t, float(np.percentile([u for _, u in self._samples], 2)))
+        return self._cached[1]
 
     def reset(self) -> None:
         self._recent.clear()
         self._samples.clear()
+        self._cached = None
 
 
 class RepCounter:
@@ -335,6 +342,7 @@ class CycleCounter:
         self._samples: deque[tuple[float, float]] = deque()
         self._last_valid_t: float | None = None
         self.centre = math.nan
+        self._centre_t = -math.inf
 
     def thresholds(self) -> dict[str, float]:
         if math.isnan(self.centre):
@@ -360,9 +368,12 @@ class CycleCounter:
             self._samples.popleft()
         if self._samples[-1][0] - self._samples[0][0] < self.spec.baseline_s:
             return events
-        vals = np.fromiter((v for _, v in self._samples), float)
-        lo, hi = np.percentile(vals, [10, 90])
-        self.centre = float((lo + hi) / 2)
+        if math.isnan(self.centre) or t - self._centre_t >= 0.25:
+            # The centre moves slowly: recompute it 4 times a second, not every frame.
+            vals = np.fromiter((v for _, v in self._samples), float)
+            lo, hi = np.percentile(vals, [10, 90])
+            self.centre = float((lo + hi) / 2)
+            self._centre_t = t
         top, hyst = self.spec.top, self.spec.hysteresis
         if self.phase is Phase.SETUP:
             self.phase = Phase.REST
