@@ -80,18 +80,6 @@ SIDED_PARTS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def _mirrored(lm: Landmark) -> Landmark:
-    name = lm.name
-    if "LEFT" in name:
-        return Landmark[name.replace("LEFT", "RIGHT")]
-    if "RIGHT" in name:
-        return Landmark[name.replace("RIGHT", "LEFT")]
-    return lm
-
-
-# Index permutation that swaps left and right (used for mirrored video).
-MIRROR_PERMUTATION: tuple[int, ...] = tuple(_mirrored(lm).value for lm in Landmark)
-
 FACE: tuple[Landmark, ...] = tuple(Landmark(i) for i in range(11))
 
 # Skeleton edges drawn by the annotators (body only; the face is drawn as points).

@@ -13,10 +13,6 @@ from dataclasses import dataclass, field
 from formcheck.analysis.counter import RepTiming
 
 NAN = float("nan")
-SIGNAL_STATS = (
-    "peak", "max", "min", "mean", "range", "rise", "drop", "hold_mean", "hold_max", "hold_rise",
-)  # fmt: skip
-TIMINGS = ("lift_s", "hold_s", "lower_s", "duration_s")
 
 
 @dataclass

@@ -214,7 +214,6 @@ class ViewSpec(_Strict):
 
 class Cues(_Strict):
     setup: str = "Get into the starting position, side-on to the camera"
-    good: str = "Good"
     rest: str = ""
     top: str = ""
 

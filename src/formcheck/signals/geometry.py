@@ -43,13 +43,3 @@ def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Euclidean distance between points."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return np.sqrt(np.sum((a - b) ** 2, axis=-1))
-
-
-def segment_inclination(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Angle of the segment a->b above the image horizontal, in degrees, in [0, 90].
-
-    Direction-free: 0 is level, 90 is vertical.
-    """
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    d = b - a
-    return np.degrees(np.arctan2(np.abs(d[..., 1]), np.abs(d[..., 0])))
