@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -14,13 +13,15 @@ from formcheck.errors import FormcheckError
 from formcheck.eval.labels import LabelledClip
 from formcheck.eval.metrics import ClipScore, Overall, score_clip
 from formcheck.exercises.loader import PatientConfig
+from formcheck.pipeline import file_sha256
 
 DEFAULT_MODEL_TAG = "default"
 
 
 def _cache_file(cache: Path, clip: Path, model: Path | None) -> Path:
-    h = hashlib.sha256(clip.read_bytes()).hexdigest()[:20]
-    tag = DEFAULT_MODEL_TAG if model is None else hashlib.sha256(model.read_bytes()).hexdigest()[:8]
+    # Streamed hash (the pipeline's): a long clip is not read into memory at once.
+    h = file_sha256(clip)[:20]
+    tag = DEFAULT_MODEL_TAG if model is None else file_sha256(model)[:8]
     return cache / f"{h}-{tag}.npz"
 
 
