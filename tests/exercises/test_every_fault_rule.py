@@ -65,3 +65,16 @@ def test_rule_not_judged_when_its_condition_fails(exercise: str, rule: FaultRule
 
 def test_every_exercise_has_fault_rules():
     assert {e for e, _ in RULES} == {ex.id for ex in all_builtin()}
+
+
+def test_unmeasured_condition_skips_or_fires_as_the_rule_says():
+    # bird-dog same_side: the opposite arm hidden behind the body counts as not raised.
+    same_side = next(r for e, r in RULES if e == "bird_dog" and r.id == "same_side")
+    assert same_side.when_missing == "fire"
+    metrics = {resolve_metric(same_side.metric, SIDE): same_side.value + 10}
+    assert [h.rule.id for h in evaluate([same_side], metrics, SIDE)] == ["same_side"]
+    # The default: a rule whose condition cannot be measured is not judged.
+    arms_bent = next(r for e, r in RULES if e == "childs_pose" and r.id == "arms_bent")
+    assert arms_bent.when_missing == "skip"
+    metrics = {resolve_metric(arms_bent.metric, SIDE): arms_bent.value - 10}
+    assert evaluate([arms_bent], metrics, SIDE) == []
