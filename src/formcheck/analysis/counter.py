@@ -130,6 +130,7 @@ class RepCounter:
         self._valley: tuple[float, float] | None = None  # (t, u) of the latest rest minimum
         self._settle: tuple[float, float] | None = None  # (t crossed to rest, lowest u since)
         self._top_since: float | None = None
+        self._below: tuple[float, float] | None = None  # (t, lowest u) of a dip below rest
         self._baseline.reset()
 
     # -- thresholds -----------------------------------------------------------------
@@ -232,16 +233,32 @@ class RepCounter:
         if self.phase is Phase.LOWERING:
             if u >= top_u:
                 # Back up before reaching rest: still the same rep.
+                self._below = None
                 self.phase = Phase.TOP
                 cur.top_exit_s = None
                 events += self._maybe_count(t)
-            elif u < start_u - hyst:
-                # Back at rest: the rep ends once the movement settles (see _settling).
-                cur.end_s = t
-                self.phase = Phase.REST
-                self._valley = (t, u)
-                self._settle = (t, u)
+            elif u < self._rest_exit_u(start_u - hyst, cur):
+                # Back at rest once it stays there min_rest_s; the rep then ends when
+                # the movement settles (see _settling), timed from the first frame below.
+                t0, low = self._below if self._below else (t, u)
+                self._below = (t0, min(low, u))
+                if t - t0 >= self.spec.min_rest_s:
+                    cur.end_s = t0
+                    self.phase = Phase.REST
+                    self._valley = (t, u)
+                    self._settle = self._below
+                    self._below = None
+                return events
+            self._below = None
         return events
+
+    def _rest_exit_u(self, exit_u: float, cur: RepTiming) -> float:
+        """Where the lowering counts as back at rest: below the start threshold, or (with
+        ``rest_return``) back within that fraction of the rep's own rise."""
+        f = self.spec.rest_return
+        if f > 0 and math.isfinite(cur.start_u) and cur.peak_u > cur.start_u:
+            return max(exit_u, cur.start_u + f * (cur.peak_u - cur.start_u))
+        return exit_u
 
     def _eps(self) -> float:
         return 0.1 * abs(self.spec.top - self.spec.start)
@@ -308,6 +325,10 @@ class RepCounter:
 
     def finish(self, t: float) -> list[CounterEvent]:
         """The clip or session ended at ``t``: close the rep in progress."""
+        if self._below is not None and self.phase is Phase.LOWERING:
+            # Ended while back at rest, before the dip had lasted min_rest_s.
+            self._settle, self._below = self._below, None
+            self.phase = Phase.REST
         if self._settle is not None:
             return self._end_settle(t)
         if self.phase in (Phase.RISING, Phase.TOP, Phase.LOWERING):

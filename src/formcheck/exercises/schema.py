@@ -107,6 +107,20 @@ class CountingSpec(_Strict):
     hysteresis: float = Field(2.0, ge=0.0)
     min_rep_s: float = Field(0.8, ge=0.0)
     min_top_s: float = Field(0.0, ge=0.0)
+    rest_return: float = Field(
+        0.0,
+        ge=0.0,
+        lt=1.0,
+        description="The rep is back at rest once the signal has come back to within this "
+        "fraction of its rise (from where the rep started to its peak), even if the patient "
+        "settles a little above their first rest",
+    )
+    min_rest_s: float = Field(
+        0.0,
+        ge=0.0,
+        description="A dip back to rest shorter than this is jitter inside the rep (the model "
+        "swapping left and right for a few frames), not the rep's end",
+    )
     max_rep_s: float = Field(120.0, gt=0.0)
     baseline_s: float = Field(1.5, gt=0.0, description="Seconds of rest used to learn the baseline")
     rest_limit: float | None = Field(
