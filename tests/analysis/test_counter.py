@@ -165,3 +165,71 @@ def test_cycle_counter_same_swing_twice_is_not_a_cycle():
 def test_cycle_counter_rejects_reps():
     with pytest.raises(ValueError):
         CycleCounter(spec())
+
+
+# -- ending a rep: swaps and a higher rest ---------------------------------------------
+
+
+def test_short_dip_to_rest_is_not_the_end_with_min_rest_s():
+    # The model swapping legs for 4 frames drops the signal to rest mid-hold.
+    swap = hold(25.0, 1) + hold(0.0, 4 / FPS) + hold(25.0, 1)
+    plain = RepCounter(spec())
+    drive(plain, hold(0.0, 1) + swap + hold(0.0, 1))
+    assert plain.count == 2  # without the guard the swap splits the rep
+    guarded = RepCounter(spec(min_rest_s=0.3))
+    events = drive(guarded, hold(0.0, 1) + swap + hold(0.0, 1))
+    assert guarded.count == 1
+    assert [k for k, _ in events] == ["started", "counted", "finished"]
+
+
+def test_min_rest_s_still_ends_the_rep_at_the_first_frame_back():
+    c = RepCounter(spec(min_rest_s=0.3))
+    ends = []
+    for i, v in enumerate(hold(0.0, 1) + hold(25.0, 1) + hold(0.0, 3)):
+        ends += [e.rep.end_s for e in c.update(i / FPS, v, True) if e.kind == "finished"]
+    assert ends == [pytest.approx(2.0, abs=0.05)]
+
+
+def test_rest_return_ends_reps_that_settle_above_the_first_rest():
+    # Rest at 0, then the patient settles at 9 between reps (above start - hysteresis).
+    rep = hold(40.0, 1) + hold(9.0, 1)
+    values = hold(0.0, 1) + rep + rep + rep
+    plain = RepCounter(spec(reference="baseline", baseline_s=0.5))
+    drive(plain, values)
+    assert plain.count == 1  # never back below 8: one long rep
+    c = RepCounter(spec(reference="baseline", baseline_s=0.5, rest_return=0.3))
+    drive(c, values)
+    assert c.count == 3
+
+
+# -- cycles: zigzag turning points ---------------------------------------------------
+
+
+def test_small_cycle_after_a_full_one_counts():
+    # Neutral at -0.03; a full cycle (+0.17 / -0.17) then a small one (+0.015 / -0.07),
+    # as the synthetic small_range clips: the small cat is only 0.045 above neutral.
+    values = (hold(-0.03, 1.0) + hold(0.17, 1.5) + hold(-0.17, 1.5) + hold(-0.03, 2.0)
+              + hold(0.015, 1.5) + hold(-0.07, 1.5) + hold(-0.03, 1.0))  # fmt: skip
+    c = CycleCounter(cycle_spec(top=0.06, hysteresis=0.01))
+    drive(c, values)
+    assert c.count == 2
+
+
+def test_swings_smaller_than_top_are_jitter():
+    c = CycleCounter(cycle_spec(top=0.06, hysteresis=0.01))
+    jitter = [0.025 * math.sin(2 * math.pi * i / FPS / 1.5) for i in range(int(FPS * 12))]
+    drive(c, hold(0.0, 1.0) + jitter)
+    assert c.count == 0
+
+
+def test_cycle_times_span_both_swings():
+    c = CycleCounter(cycle_spec(top=0.06, hysteresis=0.01))
+    done = []
+    values = hold(0.0, 2.0) + hold(0.15, 1.5) + hold(-0.15, 1.5) + hold(0.0, 2.0)
+    for i, v in enumerate(values):
+        done += [e.rep for e in c.update(i / FPS, v, True) if e.kind == "finished"]
+    assert len(done) == 1
+    rep = done[0]
+    assert rep.start_s == pytest.approx(2.0, abs=0.1)  # left neutral
+    assert 3.5 <= rep.peak_s <= 5.0  # the second swing's turning point
+    assert 5.0 <= rep.end_s <= 5.6  # on the way back from it

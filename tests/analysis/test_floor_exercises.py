@@ -51,8 +51,16 @@ def test_bird_dog_leg_short_of_the_line_counted_and_flagged():
     assert all(r.faults == ["limb_not_extended"] for r in result.reps)
 
 
-def test_bird_dog_leg_below_count_threshold_not_counted():
-    result = bird_dog(["right", "left"], ["left", "right"], leg_top=140.0)
+def test_bird_dog_half_lift_counted_and_flagged():
+    # A leg lifted only half way (90 -> 125 deg) is a rep, with its fault.
+    result = bird_dog(["right", "left"], ["left", "right"], leg_top=125.0)
+    assert len(result.reps) == 2
+    assert all("limb_not_extended" in r.faults for r in result.reps)
+
+
+def test_bird_dog_leg_stirring_not_counted():
+    # A knee shifting by 15 deg on all fours is not an attempt at the exercise.
+    result = bird_dog(["right", "left"], ["left", "right"], leg_top=105.0, arm_top=85.0)
     assert len(result.reps) == 0
 
 

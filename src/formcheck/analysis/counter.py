@@ -337,12 +337,18 @@ class RepCounter:
 
 
 class CycleCounter:
-    """Counts full cycles of a signal swinging either side of its running centre.
+    """Counts full cycles: one swing each way across the patient's own centre.
 
-    One swing below ``centre - top`` and one above ``centre + top`` (in either
-    order) make one cycle; each swing must last ``min_top_s``. The centre is
-    the middle of the signal's recent range, so a patient whose neutral head
-    position is a little high or low is judged against themselves.
+    The signal is followed as a zigzag of turning points: a turning point is
+    confirmed once the signal has come back from it by ``top`` (the smallest
+    swing worth counting), so jitter smaller than that never makes one. Two
+    consecutive turning points, one above ``centre + hysteresis`` and one below
+    ``centre - hysteresis`` (in either order), make one cycle; the cycle counts
+    once the second swing has travelled ``top`` from the first turning point
+    and spent ``min_top_s`` past the centre. The centre is the median of the
+    recent signal (the patient's neutral), so a swing that is small one way is
+    still seen: it is measured from the opposite turning point, not from a
+    fixed zone around the middle of the largest swings.
     """
 
     def __init__(self, spec: CountingSpec, window_s: float = 20.0, max_gap_s: float = 1.0) -> None:
@@ -357,23 +363,50 @@ class CycleCounter:
         self.phase = Phase.SETUP
         self.count = 0
         self.current: RepTiming | None = None
-        self.zone: str | None = None  # "low" / "high" / None
-        self._zone_since: float | None = None
-        self._zone_registered = False
         self._samples: deque[tuple[float, float]] = deque()
         self._last_valid_t: float | None = None
         self.centre = math.nan
         self._centre_t = -math.inf
+        self._restart()
+
+    def _restart(self) -> None:
+        """Forget the zigzag (start of the clip, or after a gap)."""
+        self._anchor: tuple[float, float] | None = None  # last turning point (or start level)
+        self._anchor_kind: str | None = None  # "high" / "low" / None for the start level
+        self._seeking: str | None = None  # the kind of turning point being followed
+        self._cand: tuple[float, float] | None = None  # (t, v) extreme of the current swing
+        self._since_anchor: list[tuple[float, float]] = []  # samples since the anchor
+        self._past_since: float | None = None  # when the current swing passed the centre
+        self._first: tuple[float, float] = (math.nan, math.nan)  # the cycle's first turning point
 
     def thresholds(self) -> dict[str, float]:
         if math.isnan(self.centre):
             return {}
-        return {
-            "centre": self.centre,
-            "low": self.centre - self.spec.top,
-            "high": self.centre + self.spec.top,
-        }
+        m = self.spec.hysteresis
+        return {"centre": self.centre, "low": self.centre - m, "high": self.centre + m}
 
+    # -- helpers --------------------------------------------------------------------
+    def _beyond(self, kind: str, v: float) -> bool:
+        """Whether ``v`` lies on ``kind``'s side of the centre, past the hysteresis."""
+        if math.isnan(self.centre):
+            return False  # the centre is still being learned
+        m = self.spec.hysteresis
+        return v > self.centre + m if kind == "high" else v < self.centre - m
+
+    def _departure(self) -> float:
+        """When the current swing left its anchor (last sample near the anchor's level)."""
+        assert self._anchor is not None and self._cand is not None
+        a, c = self._anchor[1], self._cand[1]
+        near = a + 0.1 * (c - a)
+        t0 = self._since_anchor[0][0]
+        for ts, vs in self._since_anchor:
+            if (vs <= near) if c > a else (vs >= near):
+                t0 = ts
+            if ts >= self._cand[0]:
+                break
+        return t0
+
+    # -- stepping -------------------------------------------------------------------
     def update(self, t: float, value: float, valid: bool) -> list[CounterEvent]:
         events: list[CounterEvent] = []
         if not valid or math.isnan(value):
@@ -381,85 +414,103 @@ class CycleCounter:
                 if self.current is not None and self.current.end_s is None:
                     events += self._close(self._last_valid_t, cut=True)
                 self.phase = Phase.SETUP
-                self.zone = None
+                self._restart()
             return events
         self._last_valid_t = t
         self._samples.append((t, value))
         while t - self._samples[0][0] > self.window_s:
             self._samples.popleft()
-        if self._samples[-1][0] - self._samples[0][0] < self.spec.baseline_s:
-            return events
-        if math.isnan(self.centre) or t - self._centre_t >= 0.25:
-            # The centre moves slowly: recompute it 4 times a second, not every frame.
-            vals = np.fromiter((v for _, v in self._samples), float)
-            lo, hi = np.percentile(vals, [10, 90])
-            self.centre = float((lo + hi) / 2)
-            self._centre_t = t
-        top, hyst = self.spec.top, self.spec.hysteresis
-        if self.phase is Phase.SETUP:
-            self.phase = Phase.REST
-
-        # Which zone is the signal in, with hysteresis on the way out.
-        if self.zone == "high":
-            zone = "high" if value > self.centre + top - hyst else None
-        elif self.zone == "low":
-            zone = "low" if value < self.centre - top + hyst else None
-        else:
-            zone = (
-                "high"
-                if value > self.centre + top
-                else "low"
-                if value < self.centre - top
-                else None
-            )
-        if zone != self.zone:
-            self.zone = zone
-            self._zone_since = t
-            self._zone_registered = False
-        self.phase = Phase.TOP if zone else Phase.REST
-        if (
-            zone
-            and not self._zone_registered
-            and t - (self._zone_since or t) >= self.spec.min_top_s
+        if self._samples[-1][0] - self._samples[0][0] >= self.spec.baseline_s and (
+            math.isnan(self.centre) or t - self._centre_t >= 0.25
         ):
-            self._zone_registered = True
-            events += self._register(zone, self._zone_since or t, t)
-        if zone and self.current is not None and zone == self.current.phases[-1]:
-            extreme = value if zone == "high" else -value
-            if extreme > self.current.peak_u:
-                self.current.peak_u, self.current.peak_s = extreme, t
-        events += self._close_if_done(t)
+            # The centre moves slowly: recompute it 4 times a second, not every frame.
+            self.centre = float(np.median(np.fromiter((v for _, v in self._samples), float)))
+            self._centre_t = t
+        if not math.isnan(self.centre):
+            past = self._beyond("high", value) or self._beyond("low", value)
+            self.phase = Phase.TOP if past else Phase.REST
+        swing = self.spec.top
+
+        if self._anchor is None:
+            self._anchor, self._anchor_kind = (t, value), None
+            self._since_anchor = [(t, value)]
+            return events
+        self._since_anchor.append((t, value))
+        a = self._anchor[1]
+        if self._seeking is None:
+            # From the start level, the first swing of at least `top` sets the direction.
+            if abs(value - a) < swing:
+                return events
+            self._seeking = "high" if value > a else "low"
+            self._cand = (t, value)
+        assert self._cand is not None
+        sign = 1.0 if self._seeking == "high" else -1.0
+        if sign * (value - self._cand[1]) >= 0:
+            self._cand = (t, value)
+        extreme = self._cand[1]
+
+        if self._beyond(self._seeking, value):
+            self._past_since = self._past_since if self._past_since is not None else t
+        else:
+            self._past_since = None
+
+        events += self._follow_swing(t)
+        if sign * (extreme - value) >= swing and sign * (extreme - a) >= swing:
+            events += self._turn(t)
         return events
 
-    def _register(self, zone: str, since: float, t: float) -> list[CounterEvent]:
-        events: list[CounterEvent] = []
+    def _follow_swing(self, t: float) -> list[CounterEvent]:
+        """A swing of at least ``top`` starts a cycle; the swing back past the centre counts it."""
+        assert self._seeking is not None and self._cand is not None and self._anchor is not None
+        kind, (tc, vc) = self._seeking, self._cand
         cur = self.current
         if cur is None or cur.end_s is not None:
-            self.current = RepTiming(start_s=since, phases=(zone,), peak_s=t)
-            return [CounterEvent("started", since, self.current)]
-        if zone == cur.phases[-1]:
-            # The same swing again without the opposite one: restart the cycle here.
-            cur.end_s = since
-            events.append(CounterEvent("abandoned", since, cur))
-            self.current = RepTiming(start_s=since, phases=(zone,), peak_s=t)
-            events.append(CounterEvent("started", since, self.current))
-            return events
-        cur.phases = (*cur.phases, zone)
-        cur.top_enter_s = since
-        cur.peak_s = t
-        cur.peak_u = -math.inf
-        cur.counted = True
-        self.count += 1
-        events.append(CounterEvent("counted", t, cur))
-        return events
-
-    def _close_if_done(self, t: float) -> list[CounterEvent]:
-        """A counted cycle ends when its second swing ends."""
-        cur = self.current
-        if cur and cur.counted and cur.end_s is None and self.zone is None:
-            cur.end_s = t
-            return [CounterEvent("finished", t, cur)]
+            if abs(vc - self._anchor[1]) < self.spec.top:
+                return []
+            self.current = RepTiming(start_s=self._departure(), phases=(kind,), peak_s=tc)
+            self._first = self._cand
+            return [CounterEvent("started", t, self.current)]
+        if cur.counted:
+            cur.peak_s = tc  # the second swing's turning point, so far
+            return []
+        if cur.phases[-1] == kind:
+            self._first = self._cand  # the first swing is still going
+            return []
+        if (
+            self._past_since is not None
+            and t - self._past_since >= self.spec.min_top_s
+            and self._beyond(cur.phases[0], self._first[1])
+        ):
+            cur.phases = (*cur.phases, kind)
+            cur.top_enter_s = self._past_since
+            cur.peak_s = tc
+            cur.counted = True
+            self.count += 1
+            return [CounterEvent("counted", t, cur)]
         return []
+
+    def _turn(self, t: float) -> list[CounterEvent]:
+        """The current swing has turned: its extreme becomes the new anchor."""
+        assert self._seeking is not None and self._cand is not None
+        events: list[CounterEvent] = []
+        kind, cand = self._seeking, self._cand
+        cur = self.current
+        if cur is not None and cur.end_s is None:
+            if cur.counted:
+                # The second swing has turned back: the cycle is over.
+                events += self._close(t, cut=False)
+            elif cur.phases[-1] != kind:
+                # The swing back turned without reaching past the centre: not a cycle.
+                events += self._close(cand[0], cut=False)
+        self._anchor, self._anchor_kind = cand, kind
+        self._since_anchor = [s for s in self._since_anchor if s[0] >= cand[0]]
+        self._seeking = "low" if kind == "high" else "high"
+        self._cand = (t, self._since_anchor[-1][1])
+        for ts, vs in self._since_anchor:  # the new swing's extreme so far
+            if (vs < self._cand[1]) if self._seeking == "low" else (vs > self._cand[1]):
+                self._cand = (ts, vs)
+        self._past_since = None
+        return events
 
     def _close(self, t: float, cut: bool) -> list[CounterEvent]:
         cur = self.current
@@ -470,4 +521,7 @@ class CycleCounter:
         return [CounterEvent("finished" if cur.counted else "abandoned", t, cur)]
 
     def finish(self, t: float) -> list[CounterEvent]:
+        cur = self.current
+        if cur is not None and cur.end_s is None and cur.counted:
+            return self._close(t, cut=False)  # the clip ended in the second swing
         return self._close(t, cut=True)
