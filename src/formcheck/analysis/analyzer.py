@@ -140,6 +140,8 @@ class ExerciseAnalyzer:
             )
             for name, (a, b) in self.spec.derived.items():
                 values[name] = values.get(a, math.nan) - values.get(b, math.nan)
+            for name, (a, b) in self.spec.sums.items():
+                values[name] = values.get(a, math.nan) + values.get(b, math.nan)
             if not math.isnan(check.side_ratio):
                 self._ratio_counts[min(int(check.side_ratio / _RATIO_STEP), _RATIO_BINS)] += 1
             self._side_votes[near.value] += 1

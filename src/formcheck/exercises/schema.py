@@ -247,6 +247,10 @@ class ExerciseSpec(_Strict):
         default_factory=dict,
         description="name -> [a, b]: a signal that is signal a minus signal b (combining cues)",
     )
+    sums: dict[str, tuple[str, str]] = Field(
+        default_factory=dict,
+        description="name -> [a, b]: a signal that is signal a plus signal b (combining cues)",
+    )
     side_signal: str | None = Field(
         None,
         description="For one-sided reps: a signal with side='max' whose winning side names the rep",
@@ -258,10 +262,11 @@ class ExerciseSpec(_Strict):
     @model_validator(mode="after")
     def _check_references(self) -> ExerciseSpec:
         measured = set(self._measured_names())
-        for name, (a, b) in self.derived.items():
-            missing = [x for x in (a, b) if x not in measured]
-            if missing:
-                raise ValueError(f"derived signal {name!r} uses undefined signal(s) {missing}")
+        for table in ("derived", "sums"):
+            for name, (a, b) in getattr(self, table).items():
+                missing = [x for x in (a, b) if x not in measured]
+                if missing:
+                    raise ValueError(f"{table} signal {name!r} uses undefined signal(s) {missing}")
         names = set(self.signal_names())
         if self.counting.signal not in names:
             raise ValueError(f"counting.signal {self.counting.signal!r} is not a defined signal")
@@ -273,8 +278,8 @@ class ExerciseSpec(_Strict):
         return self
 
     def signal_names(self) -> list[str]:
-        """Every signal name: ``side='each'`` gives ``_left``/``_right``; derived ones last."""
-        return [*self._measured_names(), *self.derived]
+        """Every signal name: ``side='each'`` gives ``_left``/``_right``; combined ones last."""
+        return [*self._measured_names(), *self.derived, *self.sums]
 
     def _measured_names(self) -> list[str]:
         out: list[str] = []
