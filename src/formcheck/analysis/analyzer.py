@@ -162,7 +162,7 @@ class ExerciseAnalyzer:
             self._acc.add(
                 values,
                 is_peak=cur.peak_s == t,
-                in_hold=self._counter.phase is Phase.TOP,
+                in_hold=self._counter.phase is Phase.TOP and self._on_plateau(cur),
             )
             side = winners.get(self.spec.side_signal or "")
             if side and self._counter.phase is Phase.TOP:
@@ -206,6 +206,14 @@ class ExerciseAnalyzer:
         """Whether the frame at ``t`` is the current rep's highest point so far."""
         cur = self._counter.current
         return cur is not None and cur.end_s is None and cur.peak_s == t
+
+    def _on_plateau(self, cur: RepTiming) -> bool:
+        """Whether a rep is at its top plateau now (within 15% of its rise so far), so the
+        hold statistics leave out the lift, however low the counting target sits."""
+        if self._plateau is None or not cur.trace or not math.isfinite(cur.start_u):
+            return True
+        u = cur.trace[-1][1]
+        return u >= cur.start_u + self._plateau * (cur.peak_u - cur.start_u)
 
     def _hold_elapsed(self, t: float) -> float | None:
         cur = self._counter.current

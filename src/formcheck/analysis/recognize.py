@@ -20,6 +20,8 @@ from formcheck.landmarks import Side
 from formcheck.signals.geometry import joint_angle
 from formcheck.signals.measure import point, torso_length
 
+BIRD_DOG_LEG_DEG = 140.0  # shoulder-hip-knee: ~90-110 on all fours, 170-180 leg straight back
+
 POSITION_OF = {
     "bridge": "supine",
     "pelvic_tilt": "supine",
@@ -104,7 +106,9 @@ def recognize(tally: PostureTally, results: dict[str, AnalysisResult]) -> Recogn
     leg_peak = max(
         (r.metrics.get("peak.leg_max", 0.0) for r in results["bird_dog"].reps), default=0.0
     )
-    if results["bird_dog"].reps:
+    # A leg straightening behind is bird-dog; without one, the bird-dog counter's small
+    # "reps" (it also counts half lifts) are more likely the limbs shifting in a cat-cow.
+    if results["bird_dog"].reps and (leg_peak >= BIRD_DOG_LEG_DEG or not results["cat_cow"].reps):
         conf = share * min(1.0, (leg_peak - 130) / 40) if leg_peak else share * 0.5
         return Recognition(
             "bird_dog", max(conf, 0.0), shares, f"on all fours; a leg extends to {leg_peak:.0f} deg"
