@@ -51,7 +51,9 @@ class SignalSpec(_Strict):
         lengths (negative when above).
       - ``roll``: how far the line between the left and right ``points[0]`` tilts out of
         level, in degrees, from the model's 3D (world) landmarks: the pelvis or trunk
-        rolling, which a side view hides in the picture.
+        rolling, which a side view hides in the picture. With ``side = "each"`` it is
+        signed per side: ``name_left`` is how far the left point is above the right
+        (the left hip hiking up), ``name_right`` the opposite.
       - ``inclination``: angle of the segment ``points[0]``->``points[1]`` above the
         horizontal (degrees, -90..90), whichever way the person faces.
     """

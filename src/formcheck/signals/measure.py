@@ -78,7 +78,8 @@ def _measure_side(
     raise AssertionError(spec.kind)
 
 
-def _roll(spec: SignalSpec, world: np.ndarray | None, vis: np.ndarray) -> float:
+def _left_hike(spec: SignalSpec, world: np.ndarray | None, vis: np.ndarray) -> float:
+    """How far the left point is above the right, in degrees out of level (signed)."""
     if world is None:
         return NAN
     left, right = point(spec.points[0], Side.LEFT), point(spec.points[0], Side.RIGHT)
@@ -88,8 +89,8 @@ def _roll(spec: SignalSpec, world: np.ndarray | None, vis: np.ndarray) -> float:
     n = float(np.linalg.norm(v))
     if not n > 0:
         return NAN
-    # World y is vertical (MediaPipe: y down); the tilt of the segment out of level.
-    return math.degrees(math.asin(min(1.0, abs(float(v[1])) / n)))
+    # World y is vertical and points down (MediaPipe): right lower = left higher.
+    return math.degrees(math.asin(max(-1.0, min(1.0, float(v[1]) / n))))
 
 
 def _side_gap(spec: SignalSpec, xy: np.ndarray, vis: np.ndarray, torso: float) -> float:
@@ -130,7 +131,11 @@ def measure(
             values[name] = _side_gap(spec, xy, vis, torso)
             continue
         if spec.kind == "roll":
-            values[name] = _roll(spec, world, vis)
+            hike = _left_hike(spec, world, vis)
+            if spec.side == "each":
+                values[f"{name}_left"], values[f"{name}_right"] = hike, -hike
+            else:
+                values[name] = abs(hike)
             continue
         if spec.side in ("near", "far", "left", "right"):
             side = {"near": near, "far": near.other, "left": Side.LEFT, "right": Side.RIGHT}[
