@@ -25,6 +25,8 @@ def _past(op: str, value: float, inside: bool) -> float:
 
 def _metrics(rule: FaultRule, inside: bool) -> dict[str, float]:
     metrics = {resolve_metric(rule.metric, SIDE): _past(rule.op, rule.value, inside)}
+    if rule.when_missing == "only":
+        return metrics  # judged only while its when_metric is unmeasured
     if rule.when_metric is not None:
         assert rule.when_op is not None and rule.when_value is not None
         metrics[resolve_metric(rule.when_metric, SIDE)] = _past(
@@ -50,8 +52,8 @@ def test_rule_stays_quiet_inside_its_threshold(exercise: str, rule: FaultRule):
 
 @pytest.mark.parametrize(
     ("exercise", "rule"),
-    [(e, r) for e, r in RULES if r.when_metric],
-    ids=[f"{e}:{r.id}" for e, r in RULES if r.when_metric],
+    [(e, r) for e, r in RULES if r.when_metric and r.when_missing != "only"],
+    ids=[f"{e}:{r.id}" for e, r in RULES if r.when_metric and r.when_missing != "only"],
 )
 def test_rule_not_judged_when_its_condition_fails(exercise: str, rule: FaultRule):
     metrics = _metrics(rule, inside=False)
@@ -69,7 +71,9 @@ def test_every_exercise_has_fault_rules():
 
 def test_unmeasured_condition_skips_or_fires_as_the_rule_says():
     # bird-dog same_side: the opposite arm hidden behind the body counts as not raised.
-    same_side = next(r for e, r in RULES if e == "bird_dog" and r.id == "same_side")
+    same_side = next(
+        r for e, r in RULES if e == "bird_dog" and r.id == "same_side" and r.when_op
+    )
     assert same_side.when_missing == "fire"
     metrics = {resolve_metric(same_side.metric, SIDE): same_side.value + 10}
     assert [h.rule.id for h in evaluate([same_side], metrics, SIDE)] == ["same_side"]
@@ -78,3 +82,28 @@ def test_unmeasured_condition_skips_or_fires_as_the_rule_says():
     assert arms_bent.when_missing == "skip"
     metrics = {resolve_metric(arms_bent.metric, SIDE): arms_bent.value - 10}
     assert evaluate([arms_bent], metrics, SIDE) == []
+
+
+def test_rule_judged_only_while_its_condition_is_unmeasured():
+    # bird-dog same_side, second rule: the same-side arm hidden, the opposite arm down.
+    rule = next(
+        r for e, r in RULES if e == "bird_dog" and r.id == "same_side" and r.when_missing == "only"
+    )
+    assert rule.when_metric is not None
+    down = {resolve_metric(rule.metric, SIDE): rule.value - 20}
+    assert [h.rule.id for h in evaluate([rule], down, SIDE)] == ["same_side"]
+    seen = {**down, resolve_metric(rule.when_metric, SIDE): 80.0}
+    assert evaluate([rule], seen, SIDE) == []
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        {"when_metric": "peak.a"},  # op and value missing
+        {"when_op": "<", "when_value": 1.0},  # metric missing
+        {"when_missing": "only"},  # 'only' needs a when_metric
+    ],
+)
+def test_incomplete_conditions_are_rejected(when: dict):
+    with pytest.raises(ValueError):
+        FaultRule(id="x", metric="peak.b", op="<", value=1.0, cue="c", explanation="e", **when)

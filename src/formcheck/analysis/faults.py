@@ -61,13 +61,15 @@ def evaluate(
         if name in lower_bounds and rule.op in ("<", "<="):
             continue
         if rule.when_metric is not None:
-            assert rule.when_op is not None and rule.when_value is not None
             ctx = _lookup(metrics, resolve_metric(rule.when_metric, side))
             if math.isnan(ctx):
                 if rule.when_missing == "skip":
                     continue
-            elif not _OPS[rule.when_op](ctx, rule.when_value):
+            elif rule.when_missing == "only":
                 continue
+            elif rule.when_op is not None and rule.when_value is not None:
+                if not _OPS[rule.when_op](ctx, rule.when_value):
+                    continue
         if _OPS[rule.op](value, rule.value):
             hits.append(FaultHit(rule, value))
             fired.add(rule.id)

@@ -185,14 +185,19 @@ class FaultRule(_Strict):
     when_metric: str | None = None
     when_op: Op | None = None
     when_value: float | None = None
-    when_missing: Literal["skip", "fire"] = Field(
+    when_missing: Literal["skip", "fire", "only"] = Field(
         "skip",
         description="If the when_metric could not be measured: skip the rule (default), or "
-        "judge the rule without the condition",
+        "judge the rule without the condition ('fire'); 'only' judges the rule only then "
+        "(e.g. the raised arm hidden behind the body), and needs no when_op/when_value",
     )
 
     @model_validator(mode="after")
     def _check_when(self) -> FaultRule:
+        if self.when_missing == "only":
+            if self.when_metric is None or (self.when_op is None) != (self.when_value is None):
+                raise ValueError("when_missing = 'only' needs a when_metric")
+            return self
         parts = (self.when_metric, self.when_op, self.when_value)
         if any(p is not None for p in parts) and not all(p is not None for p in parts):
             raise ValueError("when_metric, when_op and when_value go together")
