@@ -77,8 +77,11 @@ class _Baseline:
         while t - self._recent[0][0] > self.needed_s:
             self._recent.popleft()
         covered = t - self._recent[0][0] >= 0.8 * self.needed_s
-        values = [v for _, v in self._recent]
-        if covered and max(values) - min(values) <= self.still_within:
+        # Spread without the outer 10% each way: one frame of landmark jitter does not
+        # make a still patient look like they are moving.
+        values = sorted(v for _, v in self._recent)
+        k = len(values) // 10
+        if covered and values[-1 - k] - values[k] <= self.still_within:
             self._samples.append((t, u))
         while self._samples and t - self._samples[0][0] > self.window_s:
             self._samples.popleft()
@@ -131,6 +134,8 @@ class RepCounter:
         self._settle: tuple[float, float] | None = None  # (t crossed to rest, lowest u since)
         self._top_since: float | None = None
         self._below: tuple[float, float] | None = None  # (t, lowest u) of a dip below rest
+        self._window: deque[tuple[float, float]] = deque()  # samples for smooth_s
+        self._window_sum = 0.0
         self._baseline.reset()
 
     # -- thresholds -----------------------------------------------------------------
@@ -156,6 +161,20 @@ class RepCounter:
             out["baseline"] = self._sign * self._baseline.value()
         return out
 
+    def _smoothed(self, t: float, value: float) -> float:
+        """The value averaged over the last ``smooth_s`` (a subtle hold's landmark noise)."""
+        if self.spec.smooth_s <= 0:
+            return value
+        win = self._window
+        if win and t - win[-1][0] > self.max_gap_s:
+            win.clear()  # do not average across a gap
+            self._window_sum = 0.0
+        win.append((t, value))
+        self._window_sum += value
+        while t - win[0][0] > self.spec.smooth_s:
+            self._window_sum -= win.popleft()[1]
+        return self._window_sum / len(win)
+
     # -- stepping -------------------------------------------------------------------
     def update(self, t: float, value: float, valid: bool) -> list[CounterEvent]:
         """Advance by one frame. ``valid`` is False when the frame cannot be judged."""
@@ -169,7 +188,7 @@ class RepCounter:
                 self.phase = Phase.SETUP
             return events
         self._last_valid_t = t
-        u = self._sign * value
+        u = self._sign * self._smoothed(t, value)
         if self.spec.reference == "baseline":
             self._baseline.add(t, u)
         th = self._thresholds_u()

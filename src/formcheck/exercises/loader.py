@@ -72,9 +72,9 @@ def resolve_id(name: str) -> str:
 def _merge(base: dict[str, Any], over: dict[str, Any], path: str) -> dict[str, Any]:
     out = dict(base)
     for key, value in over.items():
-        if key not in base:
-            raise ConfigError(f"{path}.{key}: unknown setting")
-        if isinstance(base[key], dict) and isinstance(value, dict):
+        # A setting the built-in file leaves at its default may be set too; a key the
+        # schema does not know is rejected when the result is validated.
+        if isinstance(base.get(key), dict) and isinstance(value, dict):
             out[key] = _merge(base[key], value, f"{path}.{key}")
         else:
             out[key] = value

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from formcheck.landmarks import SIDED_PARTS
 
 SignalKind = Literal[
-    "angle", "signed_angle", "height", "side_gap", "elevation", "inclination", "drop", "roll"
+    "angle", "signed_angle", "height", "along", "side_gap", "elevation", "inclination", "drop",
+    "roll",
 ]
 SideSpec = Literal["near", "far", "left", "right", "max", "min", "each"]
 Direction = Literal["up", "down"]
@@ -43,6 +44,8 @@ class SignalSpec(_Strict):
         rises above the line through the outer points (over-extension).
       - ``height``: height of ``points[0]`` above the line ``points[1]``-``points[2]``,
         in torso lengths (positive = towards the top of the picture).
+      - ``along``: how far ``points[0]`` lies from ``points[1]`` in the direction of
+        ``points[2]``, in torso lengths (a knee sliding along the body's axis).
       - ``side_gap``: vertical gap between the left and right ``points[0]``, in
         torso lengths (pelvis or trunk rotation in a side view).
       - ``elevation``: height of ``points[0]`` above the bottom of the picture, in
@@ -62,6 +65,12 @@ class SignalSpec(_Strict):
     points: tuple[str, ...]
     side: SideSpec = "near"
     unit: str = "deg"
+    scale: float = Field(
+        1.0,
+        gt=0.0,
+        description="Multiply the measured value (e.g. 100 for per cent of torso length, so a "
+        "distance can be combined with an angle in degrees)",
+    )
     label: str = ""
     min_visibility: float = Field(0.5, ge=0.0, le=1.0)
     beyond: Literal["up", "down"] = Field(
@@ -74,7 +83,7 @@ class SignalSpec(_Strict):
     @model_validator(mode="after")
     def _check_points(self) -> SignalSpec:
         needed = {
-            "angle": 3, "signed_angle": 3, "height": 3, "side_gap": 1, "elevation": 1,
+            "angle": 3, "signed_angle": 3, "height": 3, "along": 3, "side_gap": 1, "elevation": 1,
             "inclination": 2, "drop": 2, "roll": 1,
         }  # fmt: skip
         if len(self.points) != needed[self.kind]:
@@ -109,6 +118,12 @@ class CountingSpec(_Strict):
     hysteresis: float = Field(2.0, ge=0.0)
     min_rep_s: float = Field(0.8, ge=0.0)
     min_top_s: float = Field(0.0, ge=0.0)
+    smooth_s: float = Field(
+        0.0,
+        ge=0.0,
+        description="Count on the signal averaged over this many seconds (for holds of a "
+        "few degrees, where frame-to-frame landmark noise is as large as the movement)",
+    )
     rest_return: float = Field(
         0.0,
         ge=0.0,
@@ -252,7 +267,8 @@ class ExerciseSpec(_Strict):
     counting: CountingSpec
     derived: dict[str, tuple[str, str]] = Field(
         default_factory=dict,
-        description="name -> [a, b]: a signal that is signal a minus signal b (combining cues)",
+        description="name -> [a, b]: a signal that is signal a minus signal b (combining cues); "
+        "a and b may be measured signals or derived ones defined above",
     )
     sums: dict[str, tuple[str, str]] = Field(
         default_factory=dict,
@@ -269,11 +285,14 @@ class ExerciseSpec(_Strict):
     @model_validator(mode="after")
     def _check_references(self) -> ExerciseSpec:
         measured = set(self._measured_names())
+        # Combined signals may use measured ones and any combined one defined before them.
+        known = set(measured)
         for table in ("derived", "sums"):
             for name, (a, b) in getattr(self, table).items():
-                missing = [x for x in (a, b) if x not in measured]
+                missing = [x for x in (a, b) if x not in known]
                 if missing:
                     raise ValueError(f"{table} signal {name!r} uses undefined signal(s) {missing}")
+                known.add(name)
         names = set(self.signal_names())
         if self.counting.signal not in names:
             raise ValueError(f"counting.signal {self.counting.signal!r} is not a defined signal")

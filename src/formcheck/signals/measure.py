@@ -52,6 +52,12 @@ def _up_offset(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
 def _measure_side(
     spec: SignalSpec, xy: np.ndarray, vis: np.ndarray, side: Side, torso: float, height: int
 ) -> float:
+    return spec.scale * _measure_side_raw(spec, xy, vis, side, torso, height)
+
+
+def _measure_side_raw(
+    spec: SignalSpec, xy: np.ndarray, vis: np.ndarray, side: Side, torso: float, height: int
+) -> float:
     idx = [point(p, side) for p in spec.points]
     if any(vis[i] < spec.min_visibility for i in idx):
         return NAN
@@ -68,6 +74,12 @@ def _measure_side(
         # _up_offset is in units of |ab|; rescale to torso lengths.
         rel = _up_offset(pts[0], pts[1], pts[2])
         return rel * float(distance(pts[1], pts[2])) / torso
+    if spec.kind == "along":
+        axis = pts[2] - pts[1]
+        n = float(np.linalg.norm(axis))
+        if not n > 0:
+            return NAN
+        return float(np.dot(pts[0] - pts[1], axis)) / n / torso
     if spec.kind == "elevation":
         return (height - float(pts[0][1])) / torso
     if spec.kind == "drop":
@@ -128,10 +140,10 @@ def measure(
     winners: dict[str, str] = {}
     for name, spec in specs.items():
         if spec.kind == "side_gap":
-            values[name] = _side_gap(spec, xy, vis, torso)
+            values[name] = spec.scale * _side_gap(spec, xy, vis, torso)
             continue
         if spec.kind == "roll":
-            hike = _left_hike(spec, world, vis)
+            hike = spec.scale * _left_hike(spec, world, vis)
             if spec.side == "each":
                 values[f"{name}_left"], values[f"{name}_right"] = hike, -hike
             else:
