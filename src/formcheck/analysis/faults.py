@@ -67,9 +67,12 @@ def evaluate(
                     continue
             elif rule.when_missing == "only":
                 continue
-            elif rule.when_op is not None and rule.when_value is not None:
-                if not _OPS[rule.when_op](ctx, rule.when_value):
-                    continue
+            elif (
+                rule.when_op is not None
+                and rule.when_value is not None
+                and not _OPS[rule.when_op](ctx, rule.when_value)
+            ):
+                continue
         if _OPS[rule.op](value, rule.value):
             hits.append(FaultHit(rule, value))
             fired.add(rule.id)
