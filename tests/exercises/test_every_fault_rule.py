@@ -71,9 +71,7 @@ def test_every_exercise_has_fault_rules():
 
 def test_unmeasured_condition_skips_or_fires_as_the_rule_says():
     # bird-dog same_side: the opposite arm hidden behind the body counts as not raised.
-    same_side = next(
-        r for e, r in RULES if e == "bird_dog" and r.id == "same_side" and r.when_op
-    )
+    same_side = next(r for e, r in RULES if e == "bird_dog" and r.id == "same_side" and r.when_op)
     assert same_side.when_missing == "fire"
     metrics = {resolve_metric(same_side.metric, SIDE): same_side.value + 10}
     assert [h.rule.id for h in evaluate([same_side], metrics, SIDE)] == ["same_side"]

@@ -42,6 +42,17 @@ def _lookup(metrics: Mapping[str, float], name: str) -> float:
     return float(v) if v is not None else math.nan
 
 
+def _condition_holds(rule: FaultRule, metrics: Mapping[str, float], side: str | None) -> bool:
+    """Whether a rule's ``when`` condition lets it be judged on this rep."""
+    assert rule.when_metric is not None
+    ctx = _lookup(metrics, resolve_metric(rule.when_metric, side))
+    if math.isnan(ctx):
+        return rule.when_missing != "skip"  # 'fire' and 'only' judge an unmeasured condition
+    if rule.when_missing == "only" or rule.when_op is None or rule.when_value is None:
+        return rule.when_missing != "only"
+    return _OPS[rule.when_op](ctx, rule.when_value)
+
+
 def evaluate(
     rules: Iterable[FaultRule],
     metrics: Mapping[str, float],
@@ -60,19 +71,8 @@ def evaluate(
             continue
         if name in lower_bounds and rule.op in ("<", "<="):
             continue
-        if rule.when_metric is not None:
-            ctx = _lookup(metrics, resolve_metric(rule.when_metric, side))
-            if math.isnan(ctx):
-                if rule.when_missing == "skip":
-                    continue
-            elif rule.when_missing == "only":
-                continue
-            elif (
-                rule.when_op is not None
-                and rule.when_value is not None
-                and not _OPS[rule.when_op](ctx, rule.when_value)
-            ):
-                continue
+        if rule.when_metric is not None and not _condition_holds(rule, metrics, side):
+            continue
         if _OPS[rule.op](value, rule.value):
             hits.append(FaultHit(rule, value))
             fired.add(rule.id)

@@ -18,7 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from formcheck.landmarks import SIDED_PARTS
 
 SignalKind = Literal[
-    "angle", "signed_angle", "height", "along", "side_gap", "elevation", "inclination", "drop",
+    "angle",
+    "signed_angle",
+    "height",
+    "along",
+    "side_gap",
+    "elevation",
+    "inclination",
+    "drop",
     "roll",
 ]
 SideSpec = Literal["near", "far", "left", "right", "max", "min", "each"]
