@@ -366,6 +366,15 @@ class ExerciseAnalyzer:
         if weak is not None and self._frames_with_pose:
             judgeable, confidence = False, min(confidence, 0.2)
             notes.append(weak)
+        elif judgeable and self._subtle_and_unseen():
+            # A tilt of a few degrees that the camera missed looks exactly like no tilt:
+            # "0 holds" would be a claim the footage cannot support.
+            judgeable, confidence = False, min(confidence, 0.2)
+            notes.append(
+                f"Cannot judge: no {self._signal_label()} was seen. The movement is only a few "
+                "degrees, so it may have been missed: film side-on and closer, with the hips "
+                "and knees clearly visible."
+            )
         total = int(self._ratio_counts.sum())
         if total == 0:
             view = "unknown"
@@ -400,6 +409,19 @@ class ExerciseAnalyzer:
             confidence=round(max(0.0, min(1.0, confidence)), 3),
             partial_reps=self._partial,
         )
+
+    def _subtle_and_unseen(self) -> bool:
+        """A subtle movement (one with a noise floor set) of which nothing was counted."""
+        return (
+            self.spec.counting.min_signal_range > 0
+            and not self._reps
+            and self._partial == 0
+            and self._frames_with_pose > 0
+        )
+
+    def _signal_label(self) -> str:
+        sig = self.spec.signals.get(self.spec.counting.signal)
+        return (sig.label if sig and sig.label else self.spec.counting.signal).lower()
 
     def _weak_signal(self, series: list[float]) -> str | None:
         """A reason string when the counting signal moved too little to judge."""

@@ -77,14 +77,24 @@ class _Baseline:
         while t - self._recent[0][0] > self.needed_s:
             self._recent.popleft()
         covered = t - self._recent[0][0] >= 0.8 * self.needed_s
-        # Spread without the outer 10% each way: one frame of landmark jitter does not
-        # make a still patient look like they are moving.
-        values = sorted(v for _, v in self._recent)
-        k = len(values) // 10
-        if covered and values[-1 - k] - values[k] <= self.still_within:
+        if covered and self._still():
             self._samples.append((t, u))
         while self._samples and t - self._samples[0][0] > self.window_s:
             self._samples.popleft()
+
+    def _still(self) -> bool:
+        """No trend and little spread over the recent window.
+
+        The spread leaves out the outer 10% each way, so a frame of landmark jitter
+        does not make a still patient look like they are moving; comparing the two
+        halves' medians keeps a slow, steady movement from looking still.
+        """
+        values = [v for _, v in self._recent]
+        half = len(values) // 2
+        trend = abs(float(np.median(values[half:])) - float(np.median(values[:half])))
+        ordered = sorted(values)
+        k = len(ordered) // 10
+        return ordered[-1 - k] - ordered[k] <= self.still_within and trend <= self.still_within / 2
 
     @property
     def ready(self) -> bool:
