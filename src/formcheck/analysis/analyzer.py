@@ -371,7 +371,7 @@ class ExerciseAnalyzer:
             # "0 holds" would be a claim the footage cannot support.
             judgeable, confidence = False, min(confidence, 0.2)
             notes.append(
-                f"Cannot judge: no {self._signal_label()} was seen. The movement is only a few "
+                f"Cannot judge: no complete {self._signal_label()} was seen. The movement is a few "
                 "degrees, so it may have been missed: film side-on and closer, with the hips "
                 "and knees clearly visible."
             )
@@ -411,11 +411,10 @@ class ExerciseAnalyzer:
         )
 
     def _subtle_and_unseen(self) -> bool:
-        """A subtle movement (one with a noise floor set) of which nothing was counted."""
+        """A subtle movement (one with a noise floor set) of which no complete rep was seen."""
         return (
             self.spec.counting.min_signal_range > 0
             and not self._reps
-            and self._partial == 0
             and self._frames_with_pose > 0
         )
 
