@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from formcheck.cli import app
-from formcheck.exercises.loader import EXERCISE_IDS
+from formcheck.exercises.loader import EXERCISE_IDS, builtin
 
 runner = CliRunner()
 
@@ -29,6 +29,23 @@ def test_show_bridge(name):
     assert "Glute bridge" in result.output
     assert "sagging_hips" in result.output
     assert "hip_angle" in result.output
+
+
+@pytest.mark.parametrize("ex_id", EXERCISE_IDS)
+def test_show_every_exercise_with_its_rules_and_combined_signals(ex_id):
+    result = invoke("exercises", "show", ex_id)
+    assert result.exit_code == 0, result.output
+    spec = builtin(ex_id)
+    for rule in spec.faults:
+        assert rule.id in result.output
+    for name in (*spec.derived, *spec.sums):
+        assert name in result.output
+
+
+def test_show_rule_judged_only_when_its_condition_is_unmeasured():
+    result = invoke("exercises", "show", "bird_dog")
+    assert result.exit_code == 0, result.output
+    assert "(only" in result.output
 
 
 def test_show_unknown_exercise():

@@ -61,19 +61,36 @@ def show(
         f"[bold]Counting:[/bold] {c.kind} of '{c.signal}' ({c.direction}); start {c.start:g}, "
         f"target {c.top:g}, hysteresis {c.hysteresis:g} ({ref}); at least {c.min_top_s:g} s "
         "at the target"
+        + "".join(
+            f"; {label} {value:g}"
+            for label, value in (
+                ("averaged over (s)", c.smooth_s),
+                ("back at rest within this share of the rise", c.rest_return),
+                ("shortest dip back to rest that ends a rep (s)", c.min_rest_s),
+            )
+            if value
+        )
     )
     sig = Table(title="Signals")
     for col in ("name", "kind", "points", "side", "meaning"):
         sig.add_column(col)
     for name, s in ex.signals.items():
         sig.add_row(name, s.kind, "-".join(s.points), s.side, s.label)
+    for name, (a, b) in ex.derived.items():
+        sig.add_row(name, "derived", f"{a} - {b}", "", "")
+    for name, (a, b) in ex.sums.items():
+        sig.add_row(name, "sum", f"{a} + {b}", "", "")
     console.print(sig)
     faults = Table(title="Fault checks")
     for col in ("id", "rule", "severity", "cue", "for the physiotherapist"):
         faults.add_column(col, overflow="fold")
     for f in ex.faults:
         rule = f"{f.metric} {f.op} {f.value:g}"
-        if f.when_metric:
+        if f.when_missing == "only":
+            rule += f" (only when {f.when_metric} cannot be measured)"
+        elif f.when_metric:
             rule += f" (when {f.when_metric} {f.when_op} {f.when_value:g})"
+            if f.when_missing == "fire":
+                rule += " or it cannot be measured"
         faults.add_row(f.id, rule, f.severity, f.cue, f.explanation)
     console.print(faults)
