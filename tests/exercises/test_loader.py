@@ -49,7 +49,7 @@ def test_patient_overrides(tmp_path):
 patient = "J. Smith"
 [exercises.bridge.counting]
 top = 148.0
-[exercises.bridge.faults.sagging_hips]
+[exercises.bridge.faults.sagging_hips."peak.hip_angle"]
 value = 160.0
 [exercises.bridge.faults.feet_lifting]
 enabled = false
@@ -60,7 +60,9 @@ target_count = 12
     ex = cfg.exercise("bridge")
     assert ex.counting.top == 148.0
     assert ex.counting.start == builtin("bridge").counting.start
-    assert [f.value for f in ex.faults if f.id == "sagging_hips"] == [160.0]
+    sagging = {f.metric: f.value for f in ex.faults if f.id == "sagging_hips"}
+    default = {f.metric: f.value for f in builtin("bridge").faults if f.id == "sagging_hips"}
+    assert sagging == {**default, "peak.hip_angle": 160.0}  # only the rule named
     assert "feet_lifting" not in ex.fault_ids()
     assert ex.prescription.target_count == 12
     # Other exercises keep their defaults.
@@ -76,12 +78,36 @@ def test_alias_and_id_tables_for_one_exercise_both_apply(tmp_path):
     cfg = load_config(write(tmp_path, """
 [exercises.glute_bridge.counting]
 top = 148.0
-[exercises.bridge.faults.sagging_hips]
-value = 160.0
+[exercises.bridge.faults.over_arching]
+value = 198.0
 """))  # fmt: skip
     ex = cfg.exercise("bridge")
-    assert [f.value for f in ex.faults if f.id == "sagging_hips"] == [160.0]
+    assert [f.value for f in ex.faults if f.id == "over_arching"] == [198.0]
     assert ex.counting.top == 148.0
+
+
+def test_shared_fault_keys_apply_to_every_rule(tmp_path):
+    cfg = load_config(write(tmp_path, """
+[exercises.bridge.faults.sagging_hips]
+severity = "error"
+cue = "Higher!"
+"""))  # fmt: skip
+    rules = [f for f in cfg.exercise("bridge").faults if f.id == "sagging_hips"]
+    assert len(rules) == 2
+    assert {(f.severity, f.cue) for f in rules} == {("error", "Higher!")}
+
+
+def test_threshold_for_a_fault_with_several_rules_must_name_the_rule(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, "[exercises.bridge.faults.sagging_hips]\nvalue = 160.0\n"))
+    assert_one_line(err, "sagging_hips", "2 rules", '"peak.hip_angle"')
+
+
+def test_per_rule_table_must_name_an_existing_rule(tmp_path):
+    text = '[exercises.bridge.faults.sagging_hips."peak.knee_angle"]\nvalue = 1.0\n'
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, text))
+    assert_one_line(err, "peak.knee_angle", "peak.hip_angle")
 
 
 def test_no_config_gives_defaults():

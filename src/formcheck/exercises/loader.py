@@ -10,11 +10,18 @@ A patient config (``--config patient.toml``) looks like::
     [exercises.bridge.counting]
     top = 148.0
 
-    [exercises.bridge.faults.sagging_hips]   # every rule with this id
+    [exercises.bird_dog.faults.leg_too_high]  # a fault judged by one rule
+    value = 210.0
+
+    [exercises.bridge.faults.sagging_hips."peak.hip_angle"]  # one of several rules
     value = 160.0
 
-    [exercises.bird_dog.faults.leg_too_high]
+    [exercises.bridge.faults.feet_lifting]   # cue, severity, enabled: every rule
     enabled = false
+
+A fault judged by several rules (different metrics) takes its thresholds per
+rule, keyed by the rule's metric; setting ``value`` for all of them at once
+would be ambiguous and is an error.
 
 Unknown exercises, fault ids, keys or bad values are errors that name the
 offending key; nothing is silently ignored.
@@ -81,6 +88,38 @@ def _merge(base: dict[str, Any], over: dict[str, Any], path: str) -> dict[str, A
     return out
 
 
+# Keys that belong to one rule's test, as opposed to the fault's cue, severity or switch.
+_RULE_KEYS = frozenset(
+    {"metric", "op", "value", "when_metric", "when_op", "when_value", "when_missing"}
+)
+
+
+def _rule_change(
+    rule: dict[str, Any],
+    rules: list[dict[str, Any]],
+    change: dict[str, Any],
+    path: str,
+    table: str,
+) -> dict[str, Any]:
+    """The override for one rule: the fault's shared keys plus its own ``"<metric>"`` table."""
+    fid = rule["id"]
+    metrics = [r["metric"] for r in rules if r["id"] == fid]
+    shared = {k: v for k, v in change.items() if not isinstance(v, dict)}
+    own = {k: v for k, v in change.items() if isinstance(v, dict)}
+    unknown = [k for k in own if k not in metrics]
+    if unknown:
+        raise ConfigError(
+            f"{path}.{fid}.{unknown[0]}: no such rule; the rules of {fid} are: {', '.join(metrics)}"
+        )
+    ambiguous = sorted(_RULE_KEYS & set(shared))
+    if ambiguous and len(metrics) > 1:
+        raise ConfigError(
+            f"{path}.{fid}.{ambiguous[0]}: {fid} is judged by {len(metrics)} rules "
+            f'({", ".join(metrics)}); set it per rule, e.g. [{table}.{fid}."{metrics[0]}"]'
+        )
+    return {**shared, **own.get(rule["metric"], {})}
+
+
 def apply_overrides(exercise_id: str, overrides: dict[str, Any], source: str) -> ExerciseSpec:
     """Apply one exercise's override table to its built-in definition and validate."""
     raw = _builtin_raw(exercise_id)
@@ -101,8 +140,15 @@ def apply_overrides(exercise_id: str, overrides: dict[str, Any], source: str) ->
             )
         if not isinstance(change, dict):
             raise ConfigError(f"{path}.faults.{fid}: expected a table")
-    for rule in raw.get("faults", []):
-        change = dict(fault_over.get(rule["id"], {}))
+    rules = raw.get("faults", [])
+    for rule in rules:
+        change = _rule_change(
+            rule,
+            rules,
+            fault_over.get(rule["id"], {}),
+            f"{path}.faults",
+            f"exercises.{exercise_id}.faults",
+        )
         enabled = change.pop("enabled", True)
         if not isinstance(enabled, bool):
             raise ConfigError(f"{path}.faults.{rule['id']}.enabled: expected true or false")
