@@ -15,6 +15,7 @@ from rich.table import Table
 
 from formcheck.cli.app import app
 from formcheck.cli.common import check_outputs, user_errors
+from formcheck.eval.suite import DEFAULT_SEED_BASE
 
 console = Console(highlight=False)
 
@@ -132,6 +133,14 @@ def eval_suite(
     out: Annotated[Path, typer.Argument(help="Folder for the rendered suite (kept out of git).")],
     preset: Annotated[str, typer.Option(help="'full' (hundreds of reps) or 'small'.")] = "full",
     workers: Annotated[int, typer.Option(min=1)] = os.cpu_count() or 1,
+    seed_base: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="First seed (bodies, clothing, near side, noise). The default suite is the "
+            "one thresholds were set on; another base renders a held-out suite.",
+        ),
+    ] = DEFAULT_SEED_BASE,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Render the synthetic benchmark suite (reproducible from seeds; existing clips are kept)."""
@@ -142,7 +151,7 @@ def eval_suite(
 
     if preset not in ("full", "small"):
         raise typer.BadParameter("preset must be 'full' or 'small'")
-    items = list(suite_items(preset))
+    items = list(suite_items(preset, seed_base=seed_base))
     with user_errors():
         out.mkdir(parents=True, exist_ok=True)
         with _progress(quiet) as progress:
