@@ -137,19 +137,22 @@ def test_analyze_saved_poses_auto_recognises_bridge(tmp_path, recording):
 
 def test_analyze_with_config_records_overrides(tmp_path, recording):
     cfg = tmp_path / "p.toml"
-    cfg.write_text("[exercises.bridge.faults.sagging_hips]\nvalue = 179.5\n", encoding="utf-8")
+    cfg.write_text('[exercises.bridge.faults.sagging_hips."peak.hip_angle"]\nvalue = 179.5\n',
+                   encoding="utf-8")  # fmt: skip
     out = tmp_path / "out.json"
     result = invoke("analyze", recording, "--poses", recording, "--exercise", "bridge",
                     "--config", cfg, "--json", out, "-q")  # fmt: skip
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["summary"]["fault_counts"] == {"sagging_hips": 3}
-    assert report["config_overrides"] == {"faults": {"sagging_hips": {"value": 179.5}}}
+    assert report["config_overrides"] == {
+        "faults": {"sagging_hips": {"peak.hip_angle": {"value": 179.5}}}
+    }
 
 
 def test_overrides_under_an_alias_recorded_in_report(tmp_path, recording):
     cfg = tmp_path / "p.toml"
-    cfg.write_text("[exercises.glute_bridge.faults.sagging_hips]\nvalue = 179.5\n",
+    cfg.write_text('[exercises.glute_bridge.faults.sagging_hips."peak.hip_angle"]\nvalue = 179.5\n',
                    encoding="utf-8")  # fmt: skip
     out = tmp_path / "out.json"
     result = invoke("analyze", recording, "--poses", recording, "--exercise", "bridge",
@@ -157,4 +160,6 @@ def test_overrides_under_an_alias_recorded_in_report(tmp_path, recording):
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["summary"]["fault_counts"] == {"sagging_hips": 3}  # applied
-    assert report["config_overrides"] == {"faults": {"sagging_hips": {"value": 179.5}}}
+    assert report["config_overrides"] == {
+        "faults": {"sagging_hips": {"peak.hip_angle": {"value": 179.5}}}
+    }

@@ -59,7 +59,8 @@ def test_show_unknown_exercise():
 
 def test_show_with_config(tmp_path):
     cfg = tmp_path / "p.toml"
-    cfg.write_text("[exercises.bridge.faults.sagging_hips]\nvalue = 161.0\n", encoding="utf-8")
+    cfg.write_text('[exercises.bridge.faults.sagging_hips."peak.hip_angle"]\nvalue = 161.0\n',
+                   encoding="utf-8")  # fmt: skip
     result = invoke("exercises", "show", "bridge", "--config", str(cfg))
     assert result.exit_code == 0, result.output
     assert "peak.hip_angle < 161" in result.output

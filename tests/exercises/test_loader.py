@@ -203,3 +203,23 @@ def test_random_overrides_load_or_raise_config_error(top, hyst, fault_value, ex)
         assert c.hysteresis < abs(c.top - c.start)
         assert (c.top > c.start) == (c.direction == "up")
     assert not math.isnan(c.top)
+
+
+def test_combined_signals_may_chain_only_on_earlier_ones():
+    from formcheck.exercises.schema import ExerciseSpec
+
+    raw = builtin("pelvic_tilt").model_dump()
+    assert list(raw["derived"]) == ["tilt_angles", "tilt"]  # tilt uses tilt_angles
+    raw["derived"] = {"tilt": raw["derived"]["tilt"], "tilt_angles": raw["derived"]["tilt_angles"]}
+    with pytest.raises(ValueError, match="tilt_angles"):
+        ExerciseSpec.model_validate(raw)
+
+
+def test_sums_add_and_must_name_known_signals():
+    from formcheck.exercises.schema import ExerciseSpec
+
+    raw = builtin("bird_dog").model_dump()
+    assert raw["sums"] == {"limbs": ("leg_max", "arm_max")}
+    raw["sums"] = {"limbs": ("leg_max", "tail_max")}
+    with pytest.raises(ValueError, match="tail_max"):
+        ExerciseSpec.model_validate(raw)

@@ -27,7 +27,8 @@ def test_supine_hip_angle(angle, near, mirror):
 def test_supine_heel_lift_and_torso_tilt():
     v0, _ = values("bridge", supine_pose(130.0))
     v1, _ = values("bridge", supine_pose(130.0, heel_lift=0.3))
-    assert v1["heel_elevation"] - v0["heel_elevation"] == pytest.approx(0.3, abs=1e-6)
+    # The factory lifts the heel, the toes stay on the floor: the heel rises above its toes.
+    assert v1["heel_lift"] - v0["heel_lift"] == pytest.approx(0.3, abs=1e-6)
     p0, _ = values("pelvic_tilt", supine_pose(135.0, torso_tilt_deg=0.0))
     p1, _ = values("pelvic_tilt", supine_pose(135.0, torso_tilt_deg=30.0))
     assert p1["hip_elevation"] - p0["hip_elevation"] == pytest.approx(0.5, abs=1e-6)
@@ -75,3 +76,53 @@ def test_hidden_landmark_gives_nan():
     spec = builtin("bridge")
     v, _ = measure(spec.signals, supine_pose(150.0), vis, Side.LEFT, 480)
     assert v["hip_angle"] != v["hip_angle"]  # NaN
+
+
+def _spec(**kw):
+    from formcheck.exercises.schema import SignalSpec
+
+    return SignalSpec(**kw)
+
+
+def test_along_measures_the_slide_along_an_axis_in_torso_lengths():
+    import numpy as np
+
+    from formcheck.landmarks import NUM_LANDMARKS, Landmark
+
+    xy = np.zeros((NUM_LANDMARKS, 2))
+    xy[Landmark.LEFT_SHOULDER] = (0.0, 0.0)
+    xy[Landmark.LEFT_HIP] = (100.0, 0.0)  # torso 100 px
+    xy[Landmark.LEFT_ANKLE] = (300.0, 0.0)
+    xy[Landmark.LEFT_KNEE] = (250.0, -40.0)  # 50 px from the ankle towards the shoulder
+    vis = np.ones(NUM_LANDMARKS)
+    specs = {
+        "reach": _spec(kind="along", points=("knee", "ankle", "shoulder")),
+        "reach_pct": _spec(kind="along", points=("knee", "ankle", "shoulder"), scale=100.0),
+    }
+    v, _ = measure(specs, xy, vis, Side.LEFT, 480)
+    assert v["reach"] == pytest.approx(0.5)
+    assert v["reach_pct"] == pytest.approx(50.0)
+
+
+@pytest.mark.parametrize("left_up", [True, False])
+def test_roll_signed_per_side_and_unsigned(left_up):
+    import numpy as np
+
+    from formcheck.landmarks import NUM_LANDMARKS, Landmark
+
+    world = np.zeros((NUM_LANDMARKS, 3))
+    # Hips 0.3 m apart, one 0.1 m higher; world y points down.
+    dy = 0.1 if left_up else -0.1
+    world[Landmark.LEFT_HIP] = (0.15, -dy / 2, 0.0)
+    world[Landmark.RIGHT_HIP] = (-0.15, dy / 2, 0.0)
+    vis = np.ones(NUM_LANDMARKS)
+    xy = np.zeros((NUM_LANDMARKS, 2))
+    specs = {
+        "roll": _spec(kind="roll", points=("hip",)),
+        "hike": _spec(kind="roll", points=("hip",), side="each"),
+    }
+    v, _ = measure(specs, xy, vis, Side.LEFT, 480, world=world)
+    expected = float(np.degrees(np.arcsin(0.1 / np.hypot(0.3, 0.1))))
+    assert v["roll"] == pytest.approx(expected)
+    assert v["hike_left"] == pytest.approx(expected if left_up else -expected)
+    assert v["hike_right"] == pytest.approx(-v["hike_left"])
