@@ -210,3 +210,12 @@ def test_pelvic_tilt_buttocks_lifting():
     result = pelvic_tilt(lift=17.5, holds=1)
     assert len(result.reps) == 1
     assert "buttocks_lifting" in result.reps[0].faults
+
+
+def test_pelvic_tilt_nothing_complete_seen_is_not_zero_holds():
+    # A 3 deg tilt (above the noise floor, below the 5 deg target) held 10 s: nothing
+    # complete is seen, so the tool says it cannot judge rather than "0 holds".
+    result = pelvic_tilt(delta=3.0)
+    assert result.reps == []
+    assert result.judgeable is False
+    assert any("no complete tilt was seen" in n for n in result.notes)
