@@ -403,7 +403,6 @@ class CycleCounter:
     def _restart(self) -> None:
         """Forget the zigzag (start of the clip, or after a gap)."""
         self._anchor: tuple[float, float] | None = None  # last turning point (or start level)
-        self._anchor_kind: str | None = None  # "high" / "low" / None for the start level
         self._seeking: str | None = None  # the kind of turning point being followed
         self._cand: tuple[float, float] | None = None  # (t, v) extreme of the current swing
         self._since_anchor: list[tuple[float, float]] = []  # samples since the anchor
@@ -463,10 +462,13 @@ class CycleCounter:
         swing = self.spec.top
 
         if self._anchor is None:
-            self._anchor, self._anchor_kind = (t, value), None
+            self._anchor = (t, value)
             self._since_anchor = [(t, value)]
             return events
         self._since_anchor.append((t, value))
+        if t - self._since_anchor[0][0] > 2 * self.window_s:
+            # A long stillness: keep the last window (for the next swing's start time).
+            self._since_anchor = [s for s in self._since_anchor if t - s[0] <= self.window_s]
         a = self._anchor[1]
         if self._seeking is None:
             # From the start level, the first swing of at least `top` sets the direction.
@@ -533,7 +535,7 @@ class CycleCounter:
             elif cur.phases[-1] != kind:
                 # The swing back turned without reaching past the centre: not a cycle.
                 events += self._close(cand[0], cut=False)
-        self._anchor, self._anchor_kind = cand, kind
+        self._anchor = cand
         self._since_anchor = [s for s in self._since_anchor if s[0] >= cand[0]]
         self._seeking = "low" if kind == "high" else "high"
         self._cand = (t, self._since_anchor[-1][1])
