@@ -90,6 +90,8 @@ def test_injected_fault_found_where_injected_only(name, labelled, poses):
         got = set(report.reps[j].faults)
         for fault in injected:
             assert (fault in got) == (fault in label.reps[i].faults), (i, fault, got)
+        if not label.reps[i].faults:
+            assert got == set(), (i, got)  # a clean rep in a faulty clip: no fault at all
 
 
 @pytest.mark.parametrize("name", sorted(p.name.removesuffix(".truth.json") for p in TRUTHS))
