@@ -219,3 +219,19 @@ def test_pelvic_tilt_nothing_complete_seen_is_not_zero_holds():
     assert result.reps == []
     assert result.judgeable is False
     assert any("no complete tilt was seen" in n for n in result.notes)
+
+
+@pytest.mark.parametrize(("glitch_s", "holds"), [(0.3, 1), (1.5, 2)])
+def test_childs_pose_tracking_glitch_does_not_split_the_hold(glitch_s, holds):
+    # Folded face-down, the model loses the body for a moment: the trunk "sits up" for
+    # glitch_s in the middle of a 12 s hold. A short glitch is one hold; a real sit-up is two.
+    incline = profile([(1.0, 85.0), (0.5, 10.0), (6.0, 10.0), (0.0, 85.0), (glitch_s, 85.0),
+                       (0.0, 10.0), (6.0, 10.0), (0.5, 85.0), (1.0, 85.0)], 85.0)  # fmt: skip
+
+    def fn(t):
+        inc = incline(t)
+        return {"torso_incline_deg": inc, "knee_angle_deg": 40.0, "arm_reach_deg": 170.0,
+                "elbow_angle_deg": 175.0}  # fmt: skip
+
+    result = analyze("childs_pose", sequence(fn, duration=incline.duration, builder=kneeling_pose))
+    assert len(result.reps) == holds
