@@ -223,3 +223,13 @@ def test_sums_add_and_must_name_known_signals():
     raw["sums"] = {"limbs": ("leg_max", "tail_max")}
     with pytest.raises(ValueError, match="tail_max"):
         ExerciseSpec.model_validate(raw)
+
+
+def test_two_rules_of_a_fault_on_one_metric_are_rejected():
+    from formcheck.exercises.schema import ExerciseSpec
+
+    raw = builtin("bridge").model_dump()
+    sagging = [f for f in raw["faults"] if f["id"] == "sagging_hips"]
+    raw["faults"] = [*raw["faults"], {**sagging[0], "value": 150.0}]
+    with pytest.raises(ValueError, match="two rules on"):
+        ExerciseSpec.model_validate(raw)

@@ -435,9 +435,9 @@ class ExerciseAnalyzer:
         if spread >= need:
             return None
         sig = self.spec.signals.get(self.spec.counting.signal)
-        label = sig.label if sig and sig.label else self.spec.counting.signal
+        unit = sig.unit if sig else ""
         return (
-            f"Cannot judge: the {label.lower()} moved only {spread:.1f} {sig.unit if sig else ''} "
+            f"Cannot judge: the {self._signal_label()} moved only {spread:.1f} {unit} "
             f"over the clip, within measurement noise (needs {need:g}). Film side-on, closer, "
             "with the hips and knees clearly visible."
         )

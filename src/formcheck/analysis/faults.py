@@ -48,8 +48,9 @@ def _condition_holds(rule: FaultRule, metrics: Mapping[str, float], side: str | 
     ctx = _lookup(metrics, resolve_metric(rule.when_metric, side))
     if math.isnan(ctx):
         return rule.when_missing != "skip"  # 'fire' and 'only' judge an unmeasured condition
-    if rule.when_missing == "only" or rule.when_op is None or rule.when_value is None:
-        return rule.when_missing != "only"
+    if rule.when_missing == "only":
+        return False
+    assert rule.when_op is not None and rule.when_value is not None  # the schema's check
     return _OPS[rule.when_op](ctx, rule.when_value)
 
 

@@ -159,7 +159,10 @@ class CountingSpec(_Strict):
         "drift, not a movement, and is not counted",
     )
     min_signal_range: float = Field(
-        0.0, ge=0.0, description="Below this range over the clip, the signal is too weak to judge"
+        0.0,
+        ge=0.0,
+        description="Below this range over the clip, the signal is too weak to judge. Set (> 0) "
+        "for a subtle movement, a clip with no complete rep is also 'cannot judge', not 0 reps",
     )
 
     @model_validator(mode="after")
@@ -300,6 +303,12 @@ class ExerciseSpec(_Strict):
                 if missing:
                     raise ValueError(f"{table} signal {name!r} uses undefined signal(s) {missing}")
                 known.add(name)
+        # Overrides address a fault's rules by metric, so no two rules of a fault share one.
+        seen: set[tuple[str, str]] = set()
+        for rule in self.faults:
+            if (rule.id, rule.metric) in seen:
+                raise ValueError(f"fault {rule.id!r} has two rules on {rule.metric!r}")
+            seen.add((rule.id, rule.metric))
         names = set(self.signal_names())
         if self.counting.signal not in names:
             raise ValueError(f"counting.signal {self.counting.signal!r} is not a defined signal")
