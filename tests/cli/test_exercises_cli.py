@@ -74,3 +74,23 @@ def test_show_with_bad_config(tmp_path):
     assert "error:" in result.output
     assert "nosuch" in result.output
     assert "Traceback" not in result.output
+
+
+def test_error_keeps_the_bracketed_config_key_it_suggests(tmp_path):
+    # The one-line error names a TOML table such as [exercises.bridge...]: it must not be
+    # swallowed as console markup.
+    cfg = tmp_path / "p.toml"
+    cfg.write_text("[exercises.bridge.faults.sagging_hips]\nvalue = 150.0\n", encoding="utf-8")
+    result = invoke("exercises", "show", "bridge", "--config", str(cfg))
+    assert result.exit_code == 1
+    out = " ".join(result.output.split())
+    assert '[exercises.bridge.faults.sagging_hips."peak.hip_angle"]' in out
+
+
+def test_config_text_with_brackets_printed_as_written(tmp_path):
+    cfg = tmp_path / "p.toml"
+    cfg.write_text('[exercises.bridge.prescription]\ntext = "12 reps [slowly] then rest"\n',
+                   encoding="utf-8")  # fmt: skip
+    result = invoke("exercises", "show", "bridge", "--config", str(cfg))
+    assert result.exit_code == 0, result.output
+    assert "12 reps [slowly] then rest" in result.output

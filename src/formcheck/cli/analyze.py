@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -197,4 +198,4 @@ def analyze(
             ("poses", poses_out),
         ):
             if path:
-                console.print(f"[dim]{label}: {path}[/dim]")
+                console.print(f"[dim]{label}: {escape(str(path))}[/dim]")

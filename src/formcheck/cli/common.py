@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from formcheck.errors import FormcheckError, OutputError
 
@@ -31,7 +32,8 @@ class ExerciseChoice(str, Enum):
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print one clear line to stderr and return the Exit to raise."""
-    err_console.print(f"[bold red]error:[/] {message}", markup=True)
+    # Messages carry paths and config keys such as [exercises.bridge]: not markup.
+    err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True)
     return typer.Exit(code=code)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from formcheck.cli.app import app
@@ -50,11 +51,14 @@ def show(
         ex_id = resolve_id(exercise)
         cfg = load_config(config)
         ex = cfg.exercise(ex_id)
-    console.print(f"[bold]{ex.name}[/bold] ({ex.id}) - {ex.position}, {ex.view.required} view")
-    console.print(ex.description)
+    # Names and texts may come from a patient config: printed as written, not as markup.
+    console.print(
+        f"[bold]{escape(ex.name)}[/bold] ({ex.id}) - {ex.position}, {ex.view.required} view"
+    )
+    console.print(escape(ex.description))
     for step in ex.instructions:
-        console.print(f"  - {step}")
-    console.print(f"\n[bold]Prescription:[/bold] {ex.prescription.text}")
+        console.print(f"  - {escape(step)}")
+    console.print(f"\n[bold]Prescription:[/bold] {escape(ex.prescription.text)}")
     c = ex.counting
     ref = "offsets from the patient's rest baseline" if c.reference == "baseline" else c.reference
     console.print(

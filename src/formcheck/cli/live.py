@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from formcheck.cli.analyze import print_summary
 from formcheck.cli.app import app
@@ -202,7 +203,8 @@ def _run(specs, *, source: str, programme: bool, model, quiet, headless, record,
 
     for s in saved:
         print_summary(s.report, console)
-        console.print(f"[dim]saved: {s.json_path} and {s.html_path.name}[/dim]")
+        saved_to = f"{s.json_path} and {s.html_path.name}"
+        console.print(f"[dim]saved: {escape(saved_to)}[/dim]")
     if debug or not saved:
         summary = stats.summary()
         if summary.frames:
