@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.report.atomic import atomic_path, atomic_write_bytes, atomic_write_text
+from formcheck.report.atomic import (
+    atomic_path,
+    atomic_write_bytes,
+    atomic_write_text,
+    remove_orphans,
+    temp_path_for,
+)
 
 
 def test_writes_text_and_bytes(tmp_path: Path) -> None:
@@ -60,3 +66,12 @@ def test_file_appearing_meanwhile_is_not_clobbered(tmp_path: Path) -> None:
         target.write_text("someone else's")
     assert target.read_text() == "someone else's"
     assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
+
+
+def test_orphans_of_a_killed_writer_are_swept_and_finished_files_kept(tmp_path: Path) -> None:
+    atomic_write_text(tmp_path / "done.json", "{}")
+    (tmp_path / ".hidden.json").write_text("not ours")  # a dotfile, but no temp name
+    orphans = [temp_path_for(tmp_path / "a.json"), temp_path_for(tmp_path / "b.npz")]
+    assert remove_orphans(tmp_path) == 2
+    assert not any(p.exists() for p in orphans)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".hidden.json", "done.json"]

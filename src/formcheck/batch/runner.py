@@ -89,6 +89,7 @@ def run_batch(jobs: list[Job], opts: BatchOptions, console: Console | None = Non
     console = console or Console(stderr=True)
     store = Store(opts.out)
     opts.out.mkdir(parents=True, exist_ok=True)
+    store.sweep()  # before any worker starts writing pose-cache files
     kjobs = prepare(jobs, model_id_for(opts.model_path))
     result = BatchResult(clips=len(kjobs))
     todo = [k for k in kjobs if opts.rescore or not store.is_done(k.key)]

@@ -10,7 +10,9 @@ Layout under ``--out``::
 A clip counts as scored only once its ``.done`` marker exists, and the
 marker is written after the report, each by an atomic rename. A kill at any
 moment leaves either a finished clip or one that the next run scores again
-(overwriting any orphaned report). Only the coordinating process writes here.
+(overwriting any orphaned report), plus hidden temporary files that the next
+run sweeps away. Only the coordinating process writes here, so one batch at a
+time per ``--out`` folder.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from formcheck.batch.cache import CACHE_DIR
 from formcheck.batch.jobs import KeyedJob
 from formcheck.batch.rows import clip_row, failed_row, rep_rows
 from formcheck.batch.worker import Outcome
-from formcheck.report.atomic import atomic_write_text
+from formcheck.report.atomic import atomic_write_text, remove_orphans
 from formcheck.report.model import SessionReport
 
 
@@ -51,6 +54,11 @@ class Store:
 
     def is_done(self, key: str) -> bool:
         return self.marker(key).is_file()
+
+    def sweep(self) -> int:
+        """Remove the temporary files a killed run left behind; returns how many."""
+        folders = (self.reports, self.done, self.failed, self.out / CACHE_DIR)
+        return sum(remove_orphans(folder) for folder in folders if folder.is_dir())
 
     def record(self, kjob: KeyedJob) -> dict[str, Any] | None:
         """The stored record of a job: its finished marker, else its failure, else None."""

@@ -43,6 +43,24 @@ def temp_path_for(path: StrPath) -> Path:
     return Path(name)
 
 
+TEMP_GLOB = ".*.tmp*"  # what temp_path_for names look like
+
+
+def remove_orphans(directory: StrPath) -> int:
+    """Delete temporary files a killed writer left in ``directory``; returns how many.
+
+    Only for a directory one process owns: another writer's file in progress
+    would be deleted too.
+    """
+    removed = 0
+    for leftover in Path(directory).glob(TEMP_GLOB):
+        if leftover.is_file():
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+                removed += 1
+    return removed
+
+
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
