@@ -92,3 +92,15 @@ def test_quality():
     many = [FaultHit(rule(id=f"e{i}", severity="error"), 1.0) for i in range(3)]
     assert quality(many) == 0.0
     assert SEVERITY_PENALTY["info"] < SEVERITY_PENALTY["warning"] < SEVERITY_PENALTY["error"]
+
+
+def test_a_fault_yields_to_the_one_it_names_in_unless():
+    # Bird-dog: reaching with the same-side arm makes the body roll; name the cause only.
+    roll = rule(metric="hold_mean.roll", op=">", value=8.5, id="trunk_rotation",
+                unless=("same_side",))  # fmt: skip
+    same = rule(metric="hold_mean.lead", op=">", value=0.0, id="same_side")
+    both = {"hold_mean.roll": 20.0, "hold_mean.lead": 5.0}
+    assert [h.rule.id for h in evaluate([roll, same], both)] == ["same_side"]
+    assert [h.rule.id for h in evaluate([same, roll], both)] == ["same_side"]  # any order
+    alone = {"hold_mean.roll": 20.0, "hold_mean.lead": -5.0}
+    assert [h.rule.id for h in evaluate([roll, same], alone)] == ["trunk_rotation"]

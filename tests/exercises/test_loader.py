@@ -233,3 +233,23 @@ def test_two_rules_of_a_fault_on_one_metric_are_rejected():
     raw["faults"] = [*raw["faults"], {**sagging[0], "value": 150.0}]
     with pytest.raises(ValueError, match="two rules on"):
         ExerciseSpec.model_validate(raw)
+
+
+@pytest.mark.parametrize("unless", [("no_such_fault",), ("trunk_rotation",)])
+def test_unless_must_name_another_fault_of_the_exercise(unless):
+    from formcheck.exercises.schema import ExerciseSpec
+
+    raw = builtin("bird_dog").model_dump()
+    for f in raw["faults"]:
+        if f["id"] == "trunk_rotation":
+            assert f["unless"] == ("same_side",)
+            f["unless"] = unless
+    with pytest.raises(ValueError, match="unless names no other fault"):
+        ExerciseSpec.model_validate(raw)
+
+
+def test_unless_can_be_switched_off_by_a_patient_config(tmp_path):
+    cfg = tmp_path / "p.toml"
+    cfg.write_text("[exercises.bird_dog.faults.trunk_rotation]\nunless = []\n")
+    spec = load_config(cfg).exercise("bird_dog")
+    assert [f.unless for f in spec.faults if f.id == "trunk_rotation"] == [()]

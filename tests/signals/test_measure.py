@@ -126,3 +126,40 @@ def test_roll_signed_per_side_and_unsigned(left_up):
     assert v["roll"] == pytest.approx(expected)
     assert v["hike_left"] == pytest.approx(expected if left_up else -expected)
     assert v["hike_right"] == pytest.approx(-v["hike_left"])
+
+
+def test_roll_of_hips_and_shoulders_is_their_mean_so_opposite_limb_pulls_cancel():
+    import numpy as np
+
+    from formcheck.landmarks import NUM_LANDMARKS, Landmark
+
+    def line(world, part, left_up_m):
+        left, right = getattr(Landmark, f"LEFT_{part}"), getattr(Landmark, f"RIGHT_{part}")
+        world[left] = (0.15, -left_up_m / 2, 0.0)
+        world[right] = (-0.15, left_up_m / 2, 0.0)
+
+    deg = lambda up: float(np.degrees(np.arcsin(up / np.hypot(0.3, up))))  # noqa: E731
+    specs = {"trunk": _spec(kind="roll", points=("hip", "shoulder"), side="each")}
+    vis = np.ones(NUM_LANDMARKS)
+    xy = np.zeros((NUM_LANDMARKS, 2))
+    world = np.zeros((NUM_LANDMARKS, 3))
+    # The left leg lifts its hip landmark, the right arm its shoulder: the trunk is level.
+    line(world, "HIP", 0.05)
+    line(world, "SHOULDER", -0.05)
+    v, _ = measure(specs, xy, vis, Side.LEFT, 480, world=world)
+    assert v["trunk_left"] == pytest.approx(0.0, abs=1e-9)
+    # The whole trunk rolls left side up: both lines tilt, the mean keeps it.
+    line(world, "HIP", 0.1)
+    line(world, "SHOULDER", 0.06)
+    v, _ = measure(specs, xy, vis, Side.LEFT, 480, world=world)
+    assert v["trunk_left"] == pytest.approx((deg(0.1) + deg(0.06)) / 2)
+    assert v["trunk_right"] == pytest.approx(-v["trunk_left"])
+    # One line hidden: no half measurement.
+    vis[Landmark.RIGHT_SHOULDER] = 0.0
+    v, _ = measure(specs, xy, vis, Side.LEFT, 480, world=world)
+    assert np.isnan(v["trunk_left"])
+
+
+def test_roll_takes_one_or_two_points():
+    with pytest.raises(ValueError, match="takes 1 or 2 points"):
+        _spec(kind="roll", points=("hip", "shoulder", "knee"))

@@ -77,7 +77,8 @@ def evaluate(
         if _OPS[rule.op](value, rule.value):
             hits.append(FaultHit(rule, value))
             fired.add(rule.id)
-    return hits
+    # A fault that yields to another one fired on this rep is its consequence, not news.
+    return [h for h in hits if fired.isdisjoint(h.rule.unless)]
 
 
 def quality(hits: Iterable[FaultHit]) -> float:

@@ -96,5 +96,7 @@ def show(
             rule += f" (when {f.when_metric} {f.when_op} {f.when_value:g})"
             if f.when_missing == "fire":
                 rule += " or it cannot be measured"
+        if f.unless:
+            rule += f"; not reported with {', '.join(f.unless)}"
         faults.add_row(f.id, rule, f.severity, f.cue, f.explanation)
     console.print(faults)

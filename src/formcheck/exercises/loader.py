@@ -90,7 +90,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any], path: str) -> dict[str, A
 
 # Keys that belong to one rule's test, as opposed to the fault's cue, severity or switch.
 _RULE_KEYS = frozenset(
-    {"metric", "op", "value", "when_metric", "when_op", "when_value", "when_missing"}
+    {"metric", "op", "value", "when_metric", "when_op", "when_value", "when_missing", "unless"}
 )
 
 

@@ -61,9 +61,10 @@ class SignalSpec(_Strict):
         lengths (negative when above).
       - ``roll``: how far the line between the left and right ``points[0]`` tilts out of
         level, in degrees, from the model's 3D (world) landmarks: the pelvis or trunk
-        rolling, which a side view hides in the picture. With ``side = "each"`` it is
-        signed per side: ``name_left`` is how far the left point is above the right
-        (the left hip hiking up), ``name_right`` the opposite.
+        rolling, which a side view hides in the picture. With two points, the mean of
+        both lines' roll (hips and shoulders: the trunk rolling as a whole). With
+        ``side = "each"`` it is signed per side: ``name_left`` is how far the left point
+        is above the right (the left hip hiking up), ``name_right`` the opposite.
       - ``inclination``: angle of the segment ``points[0]``->``points[1]`` above the
         horizontal (degrees, -90..90), whichever way the person faces.
     """
@@ -90,12 +91,14 @@ class SignalSpec(_Strict):
     @model_validator(mode="after")
     def _check_points(self) -> SignalSpec:
         needed = {
-            "angle": 3, "signed_angle": 3, "height": 3, "along": 3, "side_gap": 1, "elevation": 1,
-            "inclination": 2, "drop": 2, "roll": 1,
+            "angle": (3,), "signed_angle": (3,), "height": (3,), "along": (3,),
+            "side_gap": (1,), "elevation": (1,), "inclination": (2,), "drop": (2,),
+            "roll": (1, 2),
         }  # fmt: skip
-        if len(self.points) != needed[self.kind]:
+        if len(self.points) not in needed[self.kind]:
+            counts = " or ".join(map(str, needed[self.kind]))
             raise ValueError(
-                f"a {self.kind!r} signal takes {needed[self.kind]} points, got {len(self.points)}"
+                f"a {self.kind!r} signal takes {counts} points, got {len(self.points)}"
             )
         unknown = [p for p in self.points if p not in _POINTS]
         if unknown:
@@ -194,7 +197,8 @@ class FaultRule(_Strict):
     lower_s, duration_s; or ``session.<name>`` for whole-session rules.
     ``{side}`` and ``{other}`` in a metric name become the rep's side and the
     opposite side (bird-dog). ``when_*`` restricts the rule to reps where a
-    second metric satisfies a condition (e.g. arms reaching forward). Several
+    second metric satisfies a condition (e.g. arms reaching forward); ``unless``
+    yields to other faults on the same rep. Several
     rules may share one id (any of them fires it). A rule whose metric could
     not be measured in a rep (landmark hidden, rep cut by the clip's end) is
     not judged rather than guessed.
@@ -215,6 +219,11 @@ class FaultRule(_Strict):
         description="If the when_metric could not be measured: skip the rule (default), or "
         "judge the rule without the condition ('fire'); 'only' judges the rule only then "
         "(e.g. the raised arm hidden behind the body), and needs no when_op/when_value",
+    )
+    unless: tuple[str, ...] = Field(
+        (),
+        description="Fault ids that take precedence: if one of them fires on the same rep, "
+        "this one is not reported (it is their consequence, not a second mistake)",
     )
 
     @model_validator(mode="after")
@@ -305,7 +314,11 @@ class ExerciseSpec(_Strict):
                 known.add(name)
         # Overrides address a fault's rules by metric, so no two rules of a fault share one.
         seen: set[tuple[str, str]] = set()
+        ids = {rule.id for rule in self.faults}
         for rule in self.faults:
+            unknown = [u for u in rule.unless if u not in ids or u == rule.id]
+            if unknown:
+                raise ValueError(f"fault {rule.id!r}: unless names no other fault: {unknown}")
             if (rule.id, rule.metric) in seen:
                 raise ValueError(f"fault {rule.id!r} has two rules on {rule.metric!r}")
             seen.add((rule.id, rule.metric))

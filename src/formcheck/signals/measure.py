@@ -91,10 +91,19 @@ def _measure_side_raw(
 
 
 def _left_hike(spec: SignalSpec, world: np.ndarray | None, vis: np.ndarray) -> float:
-    """How far the left point is above the right, in degrees out of level (signed)."""
+    """How far the left points are above the right, in degrees out of level (signed).
+
+    With two points (hips and shoulders) the mean of both lines: a raised leg lifts
+    its own hip landmark and a raised arm its own shoulder one, so in a bird-dog
+    (opposite limbs) those pulls cancel and what is left is the trunk rolling.
+    """
     if world is None:
         return NAN
-    left, right = point(spec.points[0], Side.LEFT), point(spec.points[0], Side.RIGHT)
+    return sum(_line_hike(p, spec, world, vis) for p in spec.points) / len(spec.points)
+
+
+def _line_hike(part: str, spec: SignalSpec, world: np.ndarray, vis: np.ndarray) -> float:
+    left, right = point(part, Side.LEFT), point(part, Side.RIGHT)
     if vis[left] < spec.min_visibility or vis[right] < spec.min_visibility:
         return NAN
     v = world[right] - world[left]
