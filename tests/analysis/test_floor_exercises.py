@@ -156,6 +156,12 @@ def test_childs_pose_arms_forward_bent():
     assert childs_pose(elbow=110.0).reps[0].faults == ["arms_bent"]
 
 
+def test_childs_pose_arms_forward_bent_judged_by_where_the_hands_are():
+    # Bent elbows drop below the shoulder (hip-shoulder-elbow 60) while the forearms point
+    # forward (the factory bends past 180 for that): the hands are ahead, the arms forward.
+    assert childs_pose(reach=60.0, elbow=250.0).reps[0].faults == ["arms_bent"]
+
+
 def test_childs_pose_arms_back_bent_elbows_not_judged():
     assert childs_pose(reach=70.0, elbow=110.0).reps[0].faults == []
 
