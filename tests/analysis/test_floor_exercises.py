@@ -30,6 +30,37 @@ def bird_dog(legs, arms, *, leg_top=180.0, arm_top=175.0, near="left"):
                                         near=near))  # fmt: skip
 
 
+def test_bird_dog_far_arm_seen_faintly_still_holds():
+    # The raised far arm fades to visibility 0.45 from mid-hold on, as the model reports a
+    # far arm reaching past the head. The definition accepts 0.4 for its limbs, so the
+    # landmark conditioning must not drop it first (it used to, at 0.5: the hold ended).
+    from dataclasses import replace
+
+    from formcheck.analysis.analyzer import smoothing_for
+    from formcheck.exercises.loader import builtin
+    from formcheck.landmarks import Landmark
+
+    level = profile([(1.0, 0.0), (1.0, 1.0), (3.0, 1.0), (1.0, 0.0), (1.0, 0.0)], 0.0)
+    frames = sequence(
+        lambda t: {"leg_left_deg": 90.0 + 90.0 * level(t), "leg_right_deg": 90.0,
+                   "arm_left_deg": 80.0, "arm_right_deg": 80.0 + 95.0 * level(t)},
+        duration=level.duration, builder=tabletop_pose, near="left",
+    )  # fmt: skip
+    faint = [Landmark.RIGHT_ELBOW, Landmark.RIGHT_WRIST]
+    for i, f in enumerate(frames):
+        if f.timestamp_s >= 2.5:  # from mid-hold until the arm is back down
+            vis = f.visibility.copy()
+            vis[faint] = 0.45
+            frames[i] = replace(f, visibility=vis)
+    spec = builtin("bird_dog")
+    assert smoothing_for(spec).min_visibility == 0.4
+    assert smoothing_for(builtin("bridge")).min_visibility == 0.5  # nothing lower asked for
+    (rep,) = analyze("bird_dog", frames).reps
+    assert rep.side == "left" and rep.faults == []
+    assert rep.metrics["hold_s"] == pytest.approx(3.0, abs=0.5)
+    assert rep.metrics["hold_max.arm_raise_right"] == pytest.approx(175.0, abs=1.0)
+
+
 @pytest.mark.parametrize("near", ["left", "right"])
 def test_bird_dog_alternating_clean(near):
     result = bird_dog(["right", "left"], ["left", "right"], near=near)

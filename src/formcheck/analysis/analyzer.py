@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -59,6 +59,17 @@ class AnalysisResult:
     partial_reps: int = 0  # started before the clip, cut by its end or a gap
 
 
+def smoothing_for(spec: ExerciseSpec) -> SmoothingConfig:
+    """Default conditioning that keeps every landmark some signal of ``spec`` accepts.
+
+    A signal's own ``min_visibility`` can only take effect if the smoother has not
+    already dropped the landmark (bird-dog accepts a far, raised arm at 0.4).
+    """
+    default = SmoothingConfig()
+    lowest = min((s.min_visibility for s in spec.signals.values()), default=1.0)
+    return replace(default, min_visibility=min(default.min_visibility, lowest))
+
+
 class ExerciseAnalyzer:
     """Analyses one exercise, frame by frame.
 
@@ -76,7 +87,7 @@ class ExerciseAnalyzer:
         keep_series: bool = True,
     ) -> None:
         self.spec = spec
-        self._smoother = LandmarkSmoother(smoothing)
+        self._smoother = LandmarkSmoother(smoothing or smoothing_for(spec))
         self._side = NearSideTracker()
         counting = spec.counting
         self._counter: RepCounter | CycleCounter = (

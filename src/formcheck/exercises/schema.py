@@ -80,7 +80,13 @@ class SignalSpec(_Strict):
         "distance can be combined with an angle in degrees)",
     )
     label: str = ""
-    min_visibility: float = Field(0.5, ge=0.0, le=1.0)
+    min_visibility: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Landmarks the model is less sure of are missing for this signal (lower it "
+        "for far-side limbs; the landmark smoothing keeps what the lowest signal accepts)",
+    )
     beyond: Literal["up", "down"] = Field(
         "up",
         description="signed_angle: the side of the outer points' line where the vertex lies "
