@@ -61,6 +61,36 @@ def test_bird_dog_far_arm_seen_faintly_still_holds():
     assert rep.metrics["hold_max.arm_raise_right"] == pytest.approx(175.0, abs=1.0)
 
 
+def test_bird_dog_arm_lost_before_the_top_is_not_judged_on_its_lift():
+    # The far arm is seen on the way up and lost before the top: its hold statistics
+    # must not come from the lift, though each rising frame led the rep at the time.
+    # Counted on the leg alone here, so losing the arm does not move the plateau.
+    from dataclasses import replace
+
+    from formcheck.exercises.loader import builtin
+    from formcheck.landmarks import Landmark
+
+    spec = builtin("bird_dog")
+    spec = spec.model_copy(
+        update={"counting": spec.counting.model_copy(update={"signal": "leg_max"})}
+    )
+    level = profile([(1.0, 0.0), (1.0, 1.0), (3.0, 1.0), (1.0, 0.0), (1.0, 0.0)], 0.0)
+    frames = sequence(
+        lambda t: {"leg_left_deg": 90.0 + 90.0 * level(t), "leg_right_deg": 90.0,
+                   "arm_left_deg": 80.0, "arm_right_deg": 80.0 + 95.0 * level(t)},
+        duration=level.duration, builder=tabletop_pose, near="left",
+    )  # fmt: skip
+    for i, f in enumerate(frames):
+        if f.timestamp_s >= 1.25:  # the smoothing holds a lost landmark 0.5 s more
+            vis = f.visibility.copy()
+            vis[[Landmark.RIGHT_ELBOW, Landmark.RIGHT_WRIST]] = 0.1
+            frames[i] = replace(f, visibility=vis)
+    (rep,) = analyze(spec, frames).reps
+    assert rep.metrics["max.arm_raise_right"] > 90.0  # seen on the way up
+    assert "hold_max.arm_raise_right" not in rep.metrics  # unmeasured on the plateau
+    assert rep.metrics["hold_s"] > 2.5
+
+
 @pytest.mark.parametrize("near", ["left", "right"])
 def test_bird_dog_alternating_clean(near):
     result = bird_dog(["right", "left"], ["left", "right"], near=near)

@@ -170,10 +170,12 @@ class ExerciseAnalyzer:
         in_rep = cur is not None and cur.end_s is None
         if in_rep and judged:
             assert cur is not None
+            at_top = self._counter.phase is Phase.TOP
             self._acc.add(
                 values,
                 is_peak=cur.peak_s == t,
-                in_hold=self._counter.phase is Phase.TOP and self._on_plateau(cur),
+                in_hold=at_top and self._plateau is None,
+                top_u=self._top_u(cur, t) if at_top and self._plateau is not None else None,
             )
             side = winners.get(self.spec.side_signal or "")
             if side and self._counter.phase is Phase.TOP:
@@ -218,13 +220,12 @@ class ExerciseAnalyzer:
         cur = self._counter.current
         return cur is not None and cur.end_s is None and cur.peak_s == t
 
-    def _on_plateau(self, cur: RepTiming) -> bool:
-        """Whether a rep is at its top plateau now (within 15% of its rise so far), so the
-        hold statistics leave out the lift, however low the counting target sits."""
-        if self._plateau is None or not cur.trace or not math.isfinite(cur.start_u):
-            return True
-        u = cur.trace[-1][1]
-        return u >= cur.start_u + self._plateau * (cur.peak_u - cur.start_u)
+    @staticmethod
+    def _top_u(cur: RepTiming, t: float) -> float | None:
+        """This frame's counting value, for sorting it into the rep's plateau later."""
+        if cur.trace and cur.trace[-1][0] == t:
+            return cur.trace[-1][1]
+        return None
 
     def _hold_elapsed(self, t: float) -> float | None:
         cur = self._counter.current

@@ -31,23 +31,53 @@ class _Running:
 
 @dataclass
 class RepAccumulator:
-    """Running statistics of every signal over one rep."""
+    """Running statistics of every signal over one rep.
+
+    The hold statistics of a rep (``hold_mean``, ``hold_max``) are taken on its top
+    plateau, which is only known once the rep's peak is: a frame that led the rise a
+    moment ago may sit below the plateau in the end. So frames past the counting
+    target are kept (``top_u`` given, a few floats a frame, only while at the top) and
+    sorted into the plateau when the metrics are read. Holds (no plateau) pass
+    ``in_hold`` instead and cost nothing per frame.
+    """
 
     first: dict[str, float] = field(default_factory=dict)
     at_peak: dict[str, float] = field(default_factory=dict)
     whole: dict[str, _Running] = field(default_factory=dict)
     hold: dict[str, _Running] = field(default_factory=dict)
+    top: list[tuple[float, dict[str, float]]] = field(default_factory=list)
 
-    def add(self, signals: dict[str, float], *, is_peak: bool, in_hold: bool) -> None:
-        for name, v in signals.items():
-            if math.isnan(v):
-                continue
+    def add(
+        self,
+        signals: dict[str, float],
+        *,
+        is_peak: bool,
+        in_hold: bool = False,
+        top_u: float | None = None,
+    ) -> None:
+        """One frame of the rep; ``top_u``: its counting value, if it is past the target."""
+        measured = {name: v for name, v in signals.items() if not math.isnan(v)}
+        for name, v in measured.items():
             self.first.setdefault(name, v)
             self.whole.setdefault(name, _Running()).add(v)
             if in_hold:
                 self.hold.setdefault(name, _Running()).add(v)
+        if top_u is not None:
+            self.top.append((top_u, measured))
         if is_peak:
             self.at_peak = dict(signals)
+
+    def _hold_stats(self, timing: RepTiming, plateau: float | None) -> dict[str, _Running]:
+        if not self.top or plateau is None or not math.isfinite(timing.start_u):
+            return self.hold
+        peak = max(u for u, _ in self.top)
+        level = timing.start_u + plateau * (peak - timing.start_u)
+        hold: dict[str, _Running] = {}
+        for u, measured in self.top:
+            if u >= level:
+                for name, v in measured.items():
+                    hold.setdefault(name, _Running()).add(v)
+        return hold
 
     def metrics(
         self, timing: RepTiming, end_s: float, plateau: float | None = 0.85
@@ -55,9 +85,10 @@ class RepAccumulator:
         """All metrics of the rep so far. Missing values are NaN (not judged)."""
         out: dict[str, float] = {}
         names = set(self.whole) | set(self.at_peak)
+        holds = self._hold_stats(timing, plateau)
         for name in names:
             w = self.whole.get(name)
-            h = self.hold.get(name)
+            h = holds.get(name)
             first = self.first.get(name, NAN)
             out[f"peak.{name}"] = self.at_peak.get(name, NAN)
             out[f"max.{name}"] = w.hi if w else NAN

@@ -1,0 +1,39 @@
+"""Per-rep metrics: hold statistics come from the rep's final top plateau."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from formcheck.analysis.counter import RepTiming
+from formcheck.analysis.metrics import RepAccumulator
+
+
+def test_hold_stats_leave_out_the_lift_even_though_it_led_at_the_time():
+    # The counting value rises 0 -> 100 over 1 s (past the target from 30), then holds
+    # at 100 for 2 s. While it rises every frame is the highest so far; only the last
+    # 15% of the rise (from 85) is the plateau. A far arm is seen on the way up only
+    # (reading low, as the model guesses a limb it has lost) and then is out of view.
+    acc = RepAccumulator()
+    timing = RepTiming(start_s=0.0, start_u=0.0)
+    ts = [i / 30 for i in range(91)]
+    for t in ts:
+        u = min(100.0, 100.0 * t)
+        timing.trace.append((t, u))
+        arm = 60.0 if t < 0.8 else math.nan
+        acc.add({"u": u, "arm": arm}, is_peak=False, top_u=u if u >= 30.0 else None)
+    m = acc.metrics(timing, ts[-1], plateau=0.85)
+    assert math.isnan(m["hold_max.arm"])  # not judged: never seen on the plateau
+    assert m["max.arm"] == 60.0  # still part of the whole rep
+    assert m["hold_mean.u"] == pytest.approx(99.7, abs=0.5)
+    assert m["hold_s"] == pytest.approx(3.0 - 0.85, abs=0.05)
+
+
+def test_holds_without_a_plateau_use_the_frames_marked_in_hold():
+    acc = RepAccumulator()
+    timing = RepTiming(start_s=0.0, start_u=0.0)
+    for i, v in enumerate([1.0, 5.0, 9.0, 9.0]):
+        acc.add({"x": v}, is_peak=False, in_hold=i >= 2)
+    m = acc.metrics(timing, 1.0, plateau=None)
+    assert (m["hold_mean.x"], m["hold_max.x"], m["mean.x"]) == (9.0, 9.0, 6.0)
