@@ -48,6 +48,12 @@ def test_show_rule_judged_only_when_its_condition_is_unmeasured():
     assert "(only" in result.output
 
 
+def test_show_says_which_fault_a_rule_yields_to():
+    result = invoke("exercises", "show", "bird_dog")
+    assert result.exit_code == 0, result.output
+    assert "not reported with same_side" in " ".join(result.output.replace("│", " ").split())
+
+
 def test_show_unknown_exercise():
     result = invoke("exercises", "show", "nosuch")
     assert result.exit_code == 1
