@@ -37,3 +37,21 @@ def test_holds_without_a_plateau_use_the_frames_marked_in_hold():
         acc.add({"x": v}, is_peak=False, in_hold=i >= 2)
     m = acc.metrics(timing, 1.0, plateau=None)
     assert (m["hold_mean.x"], m["hold_max.x"], m["mean.x"]) == (9.0, 9.0, 6.0)
+
+
+def test_reading_the_metrics_every_frame_gives_what_one_reading_at_the_end_gives():
+    # Live cues read the metrics on every frame; the plateau statistics are kept between
+    # readings and redone when the peak rises, which must not change the result.
+    rng = __import__("numpy").random.default_rng(3)
+    us = [*range(0, 100, 7), *(95.0 + 5.0 * rng.random(60)), *range(90, 0, -9)]
+    live, once = RepAccumulator(), RepAccumulator()
+    timing = RepTiming(start_s=0.0, start_u=0.0)
+    for i, u in enumerate(us):
+        signals = {"u": float(u), "x": float(rng.normal())}
+        top = float(u) if u >= 30 else None
+        for acc in (live, once):
+            acc.add(signals, is_peak=False, top_u=top)
+        timing.trace.append((i / 30, float(u)))
+        live.metrics(timing, i / 30)
+    end = len(us) / 30
+    assert live.metrics(timing, end) == pytest.approx(once.metrics(timing, end), nan_ok=True)

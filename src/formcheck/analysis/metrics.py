@@ -36,9 +36,10 @@ class RepAccumulator:
     The hold statistics of a rep (``hold_mean``, ``hold_max``) are taken on its top
     plateau, which is only known once the rep's peak is: a frame that led the rise a
     moment ago may sit below the plateau in the end. So frames past the counting
-    target are kept (``top_u`` given, a few floats a frame, only while at the top) and
-    sorted into the plateau when the metrics are read. Holds (no plateau) pass
-    ``in_hold`` instead and cost nothing per frame.
+    target are kept (``top_u`` given: the frame's measured values, only while at the
+    top) and sorted into the plateau when the metrics are read; the sorting is redone
+    only when the peak rises, so reading the metrics every frame (live cues) stays cheap
+    through a long hold. Holds (no plateau) pass ``in_hold`` instead and keep nothing.
     """
 
     first: dict[str, float] = field(default_factory=dict)
@@ -46,6 +47,11 @@ class RepAccumulator:
     whole: dict[str, _Running] = field(default_factory=dict)
     hold: dict[str, _Running] = field(default_factory=dict)
     top: list[tuple[float, dict[str, float]]] = field(default_factory=list)
+    _top_peak: float = field(default=-math.inf, init=False, repr=False)
+    # The plateau statistics as last read: (level, frames of ``top`` sorted, stats).
+    _plateau: tuple[float, int, dict[str, _Running]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     def add(
         self,
@@ -64,19 +70,22 @@ class RepAccumulator:
                 self.hold.setdefault(name, _Running()).add(v)
         if top_u is not None:
             self.top.append((top_u, measured))
+            self._top_peak = max(self._top_peak, top_u)
         if is_peak:
             self.at_peak = dict(signals)
 
     def _hold_stats(self, timing: RepTiming, plateau: float | None) -> dict[str, _Running]:
         if not self.top or plateau is None or not math.isfinite(timing.start_u):
             return self.hold
-        peak = max(u for u, _ in self.top)
-        level = timing.start_u + plateau * (peak - timing.start_u)
-        hold: dict[str, _Running] = {}
-        for u, measured in self.top:
+        level = timing.start_u + plateau * (self._top_peak - timing.start_u)
+        if self._plateau is None or self._plateau[0] != level:
+            self._plateau = (level, 0, {})
+        _, done, hold = self._plateau
+        for u, measured in self.top[done:]:
             if u >= level:
                 for name, v in measured.items():
                     hold.setdefault(name, _Running()).add(v)
+        self._plateau = (level, len(self.top), hold)
         return hold
 
     def metrics(
