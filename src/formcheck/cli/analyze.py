@@ -16,7 +16,7 @@ from formcheck.cli.app import app
 from formcheck.cli.common import ExerciseChoice, check_outputs, fail, user_errors
 from formcheck.exercises.loader import load_config
 from formcheck.report.json_writer import write_json
-from formcheck.report.model import SessionReport
+from formcheck.report.model import COUNT_NOUN, SessionReport
 
 console = Console(highlight=False)
 
@@ -28,7 +28,7 @@ def print_summary(report: SessionReport, out: Console = console) -> None:
     if report.exercise_confidence is not None:
         title += f"  (recognised automatically, confidence {report.exercise_confidence:.0%})"
     out.print(f"\n[bold]{title}[/bold]")
-    noun = {"rep": "reps", "hold": "holds", "cycle": "cycles"}[report.prescription.kind]
+    noun = COUNT_NOUN[report.prescription.kind]
     if not s.judgeable:
         out.print(f"[yellow]Could not judge this clip.[/yellow] {' '.join(s.notes)}")
     else:

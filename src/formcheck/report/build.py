@@ -8,7 +8,14 @@ from collections import Counter
 from formcheck import __version__
 from formcheck.analysis.analyzer import AnalysisResult
 from formcheck.exercises.schema import PrescriptionSpec
-from formcheck.report.model import Prescription, SeriesBlock, SessionReport, SourceInfo, Summary
+from formcheck.report.model import (
+    COUNT_NOUN,
+    Prescription,
+    SeriesBlock,
+    SessionReport,
+    SourceInfo,
+    Summary,
+)
 
 
 def _prescription(p: PrescriptionSpec) -> Prescription:
@@ -19,7 +26,7 @@ def against_prescription(result: AnalysisResult) -> tuple[bool | None, str]:
     """Plain-language comparison of what was done with what was prescribed."""
     p = result.exercise.prescription
     done = [r for r in result.reps if r.complete]
-    noun = {"rep": "reps", "hold": "holds", "cycle": "cycles"}[p.kind]
+    noun = COUNT_NOUN[p.kind]
     parts: list[str] = []
     met: bool | None = None
     if p.kind == "cycle":

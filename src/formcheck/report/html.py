@@ -22,7 +22,7 @@ from string import Template
 
 from formcheck.report.atomic import StrPath, atomic_write_text
 from formcheck.report.keyframes import pick_best_worst
-from formcheck.report.model import FaultEvent, Rep, SessionReport
+from formcheck.report.model import COUNT_NOUN, FaultEvent, Rep, SessionReport
 from formcheck.report.plots import key_signals, plot_series
 
 REPORT_CSS = (files("formcheck.report") / "templates" / "report.css").read_text(encoding="utf-8")
@@ -117,7 +117,7 @@ def against_prescription(report: SessionReport) -> str:
     if report.summary.against_prescription:
         return report.summary.against_prescription
     p, s = report.prescription, report.summary
-    unit = {"rep": "reps", "hold": "holds", "cycle": "cycles"}[p.kind]
+    unit = COUNT_NOUN[p.kind]
     done = s.rep_count
     parts: list[str] = []
     if p.target_count is not None:

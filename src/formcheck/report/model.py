@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = "formcheck.report/1.0"
 
 RepKind = Literal["rep", "hold", "cycle"]
+# How a count of each kind is said: "8 reps", "2 holds", "3 cycles".
+COUNT_NOUN: dict[str, str] = {"rep": "reps", "hold": "holds", "cycle": "cycles"}
 Severity = Literal["info", "warning", "error"]
 
 
