@@ -59,7 +59,9 @@ def poses_from_video(
         yield frame, estimator.estimate(frame)
 
 
-def _source_info(path: Path | None, info: VideoInfo, frames: int, duration: float) -> SourceInfo:
+def _source_info(
+    path: Path | None, info: VideoInfo, frames: int, duration: float, sha256: str | None
+) -> SourceInfo:
     return SourceInfo(
         path=str(path) if path else info.source,
         width=info.width,
@@ -68,7 +70,7 @@ def _source_info(path: Path | None, info: VideoInfo, frames: int, duration: floa
         frames=frames,
         duration_s=round(duration, 3),
         rotation=info.rotation,
-        sha256=file_sha256(path) if path and path.is_file() else None,
+        sha256=sha256 or (file_sha256(path) if path and path.is_file() else None),
     )
 
 
@@ -165,6 +167,7 @@ def analyze_clip(
     blur_faces: bool = True,
     force: bool = False,
     progress: ProgressFn | None = None,
+    content_sha: str | None = None,
 ) -> ClipAnalysis:
     """Analyse one clip (or a saved pose recording) as ``exercise`` (an id or ``"auto"``).
 
@@ -173,7 +176,8 @@ def analyze_clip(
     is called per frame. With ``"auto"`` every exercise is analysed on the
     same stream and the recognised one is reported; its video and key frames
     are drawn in a second pass over the saved poses, since the exercise is
-    known only at the end.
+    known only at the end. ``content_sha``: the clip's sha256 when the caller has
+    already hashed it (batch), so a large clip is not read twice for it.
     """
     auto = exercise == "auto"
     ids = list(EXERCISE_IDS) if auto else [exercise]
@@ -264,7 +268,7 @@ def analyze_clip(
     report = build_report(
         results[chosen],
         model_id=model_id,
-        source=_source_info(path, info, n, last_t - first_t),
+        source=_source_info(path, info, n, last_t - first_t, content_sha),
         patient=config.patient,
         exercise_confidence=round(recognition.confidence, 3) if recognition else None,
         warnings=warnings,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import shutil
@@ -39,7 +40,9 @@ def test_broken_clips_are_reported_and_the_rest_scored(scored, clip_folder) -> N
         row = rows[clip.name]
         assert row["status"] == "ok"
         assert (row["rep_count"], row["judgeable"], row["frames"]) == ("0", "false", "60")
-        assert (out / row["report_path"]).is_file()
+        report = json.loads((out / row["report_path"]).read_text())
+        # Hashed once by the coordinator and handed to the worker with the job.
+        assert report["source"]["sha256"] == hashlib.sha256(clip.read_bytes()).hexdigest()
     errors = {name: rows[name]["error"] for name in (p.name for p in broken)}
     assert all(rows[name]["status"] == "failed" for name in errors)
     assert "empty" in errors["broken_zero.mp4"]

@@ -151,6 +151,7 @@ def _task(kjob: KeyedJob, opts: BatchOptions) -> Task:
         cache=str(cache.resolve()) if cache else None,
         model_path=str(opts.model_path.resolve()) if opts.model_path else None,
         model_id=kjob.model_id,
+        content_sha=kjob.content_sha,
     )
 
 

@@ -40,6 +40,7 @@ class Task:
     cache: str | None  # pose cache file, or None for no cache
     model_path: str | None
     model_id: str
+    content_sha: str | None = None  # hashed by the coordinator already
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,11 @@ def _score(task: Task) -> tuple[str, int, bool]:
     recording = load_cached(cache, task.model_id) if cache else None
     if recording is not None:
         outcome = analyze_clip(
-            task.path, exercise=task.exercise, config=config, recording=recording
+            task.path,
+            exercise=task.exercise,
+            config=config,
+            recording=recording,
+            content_sha=task.content_sha,
         )
     else:
         model = estimator(task.model_path)
@@ -120,6 +125,7 @@ def _score(task: Task) -> tuple[str, int, bool]:
             config=config,
             estimator_factory=model.clip,
             pose_out=cache,
+            content_sha=task.content_sha,
         )
     report = outcome.report
     return report_to_json(report), report.summary.frames, recording is not None
