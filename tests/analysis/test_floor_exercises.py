@@ -30,14 +30,11 @@ def bird_dog(legs, arms, *, leg_top=180.0, arm_top=175.0, near="left"):
                                         near=near))  # fmt: skip
 
 
-def test_bird_dog_far_arm_seen_faintly_still_holds():
-    # The raised far arm fades to visibility 0.45 from mid-hold on, as the model reports a
-    # far arm reaching past the head. The definition accepts 0.4 for its limbs, so the
-    # landmark conditioning must not drop it first (it used to, at 0.5: the hold ended).
+def bird_dog_far_arm_fading(visibility: float, from_s: float):
+    """One left-leg rep (near side left) whose raised far (right) arm is reported at
+    ``visibility`` from ``from_s`` on: rest 1 s, raise 1 s, hold 3 s, return 1 s, rest 1 s."""
     from dataclasses import replace
 
-    from formcheck.analysis.analyzer import smoothing_for
-    from formcheck.exercises.loader import builtin
     from formcheck.landmarks import Landmark
 
     level = profile([(1.0, 0.0), (1.0, 1.0), (3.0, 1.0), (1.0, 0.0), (1.0, 0.0)], 0.0)
@@ -46,16 +43,24 @@ def test_bird_dog_far_arm_seen_faintly_still_holds():
                    "arm_left_deg": 80.0, "arm_right_deg": 80.0 + 95.0 * level(t)},
         duration=level.duration, builder=tabletop_pose, near="left",
     )  # fmt: skip
-    faint = [Landmark.RIGHT_ELBOW, Landmark.RIGHT_WRIST]
     for i, f in enumerate(frames):
-        if f.timestamp_s >= 2.5:  # from mid-hold until the arm is back down
+        if f.timestamp_s >= from_s:
             vis = f.visibility.copy()
-            vis[faint] = 0.45
+            vis[[Landmark.RIGHT_ELBOW, Landmark.RIGHT_WRIST]] = visibility
             frames[i] = replace(f, visibility=vis)
-    spec = builtin("bird_dog")
-    assert smoothing_for(spec).min_visibility == 0.4
+    return frames
+
+
+def test_bird_dog_far_arm_seen_faintly_still_holds():
+    # The raised far arm fades to visibility 0.45 from mid-hold on, as the model reports a
+    # far arm reaching past the head. The definition accepts 0.4 for its limbs, so the
+    # landmark conditioning must not drop it first (it used to, at 0.5: the hold ended).
+    from formcheck.analysis.analyzer import smoothing_for
+    from formcheck.exercises.loader import builtin
+
+    assert smoothing_for(builtin("bird_dog")).min_visibility == 0.4
     assert smoothing_for(builtin("bridge")).min_visibility == 0.5  # nothing lower asked for
-    (rep,) = analyze("bird_dog", frames).reps
+    (rep,) = analyze("bird_dog", bird_dog_far_arm_fading(0.45, from_s=2.5)).reps
     assert rep.side == "left" and rep.faults == []
     assert rep.metrics["hold_s"] == pytest.approx(3.0, abs=0.5)
     assert rep.metrics["hold_max.arm_raise_right"] == pytest.approx(175.0, abs=1.0)
@@ -65,27 +70,14 @@ def test_bird_dog_arm_lost_before_the_top_is_not_judged_on_its_lift():
     # The far arm is seen on the way up and lost before the top: its hold statistics
     # must not come from the lift, though each rising frame led the rep at the time.
     # Counted on the leg alone here, so losing the arm does not move the plateau.
-    from dataclasses import replace
-
     from formcheck.exercises.loader import builtin
-    from formcheck.landmarks import Landmark
 
     spec = builtin("bird_dog")
     spec = spec.model_copy(
         update={"counting": spec.counting.model_copy(update={"signal": "leg_max"})}
     )
-    level = profile([(1.0, 0.0), (1.0, 1.0), (3.0, 1.0), (1.0, 0.0), (1.0, 0.0)], 0.0)
-    frames = sequence(
-        lambda t: {"leg_left_deg": 90.0 + 90.0 * level(t), "leg_right_deg": 90.0,
-                   "arm_left_deg": 80.0, "arm_right_deg": 80.0 + 95.0 * level(t)},
-        duration=level.duration, builder=tabletop_pose, near="left",
-    )  # fmt: skip
-    for i, f in enumerate(frames):
-        if f.timestamp_s >= 1.25:  # the smoothing holds a lost landmark 0.5 s more
-            vis = f.visibility.copy()
-            vis[[Landmark.RIGHT_ELBOW, Landmark.RIGHT_WRIST]] = 0.1
-            frames[i] = replace(f, visibility=vis)
-    (rep,) = analyze(spec, frames).reps
+    # Lost from 1.25 s; the smoothing holds a lost landmark 0.5 s more.
+    (rep,) = analyze(spec, bird_dog_far_arm_fading(0.1, from_s=1.25)).reps
     assert rep.metrics["max.arm_raise_right"] > 90.0  # seen on the way up
     assert "hold_max.arm_raise_right" not in rep.metrics  # unmeasured on the plateau
     assert rep.metrics["hold_s"] > 2.5
