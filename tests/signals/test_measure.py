@@ -120,12 +120,17 @@ def test_roll_signed_per_side_and_unsigned(left_up):
     specs = {
         "roll": _spec(kind="roll", points=("hip",)),
         "hike": _spec(kind="roll", points=("hip",), side="each"),
+        "hike2": _spec(kind="roll", points=("hip",), side="each", scale=2.0),
     }
     v, _ = measure(specs, xy, vis, Side.LEFT, 480, world=world)
     expected = float(np.degrees(np.arcsin(0.1 / np.hypot(0.3, 0.1))))
     assert v["roll"] == pytest.approx(expected)
     assert v["hike_left"] == pytest.approx(expected if left_up else -expected)
     assert v["hike_right"] == pytest.approx(-v["hike_left"])
+    # scale applies to every kind and to both sides of a per-side signal
+    assert (v["hike2_left"], v["hike2_right"]) == pytest.approx(
+        (2 * v["hike_left"], 2 * v["hike_right"])
+    )
 
 
 def test_roll_of_hips_and_shoulders_is_their_mean_so_opposite_limb_pulls_cancel():

@@ -178,7 +178,7 @@ class ExerciseAnalyzer:
                 top_u=self._top_u(cur, t) if at_top and self._plateau is not None else None,
             )
             side = winners.get(self.spec.side_signal or "")
-            if side and self._counter.phase is Phase.TOP:
+            if side and at_top:
                 self._rep_side_votes[side] = self._rep_side_votes.get(side, 0) + 1
 
         rep_event = None

@@ -52,12 +52,6 @@ def _up_offset(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
 def _measure_side(
     spec: SignalSpec, xy: np.ndarray, vis: np.ndarray, side: Side, torso: float, height: int
 ) -> float:
-    return spec.scale * _measure_side_raw(spec, xy, vis, side, torso, height)
-
-
-def _measure_side_raw(
-    spec: SignalSpec, xy: np.ndarray, vis: np.ndarray, side: Side, torso: float, height: int
-) -> float:
     idx = [point(p, side) for p in spec.points]
     if any(vis[i] < spec.min_visibility for i in idx):
         return NAN
@@ -148,33 +142,42 @@ def measure(
     values: dict[str, float] = {}
     winners: dict[str, str] = {}
     for name, spec in specs.items():
-        if spec.kind == "side_gap":
-            values[name] = spec.scale * _side_gap(spec, xy, vis, torso)
-            continue
-        if spec.kind == "roll":
-            hike = spec.scale * _left_hike(spec, world, vis)
-            if spec.side == "each":
-                values[f"{name}_left"], values[f"{name}_right"] = hike, -hike
-            else:
-                values[name] = abs(hike)
-            continue
-        if spec.side in ("near", "far", "left", "right"):
-            side = {"near": near, "far": near.other, "left": Side.LEFT, "right": Side.RIGHT}[
-                spec.side
-            ]
-            values[name] = _measure_side(spec, xy, vis, side, torso, image_height)
-            continue
-        per_side = {s: _measure_side(spec, xy, vis, s, torso, image_height) for s in Side}
-        if spec.side == "each":
-            for s, v in per_side.items():
-                values[f"{name}_{s.value}"] = v
-            continue
-        valid = {s: v for s, v in per_side.items() if not math.isnan(v)}
-        if not valid:
-            values[name] = NAN
-            continue
-        pick = max if spec.side == "max" else min
-        best = pick(valid, key=lambda s: valid[s])
-        values[name] = valid[best]
-        winners[name] = best.value
+        measured, winner = _measure_spec(name, spec, xy, vis, near, torso, image_height, world)
+        if spec.scale != 1.0:  # scale > 0, so a side='max'/'min' winner stays the same
+            measured = {key: spec.scale * v for key, v in measured.items()}
+        values.update(measured)
+        if winner is not None:
+            winners[name] = winner
     return values, winners
+
+
+def _measure_spec(
+    name: str,
+    spec: SignalSpec,
+    xy: np.ndarray,
+    vis: np.ndarray,
+    near: Side,
+    torso: float,
+    image_height: int,
+    world: np.ndarray | None,
+) -> tuple[dict[str, float], str | None]:
+    """One spec's unscaled values by name, and the side that won a 'max'/'min' spec."""
+    if spec.kind == "side_gap":
+        return {name: _side_gap(spec, xy, vis, torso)}, None
+    if spec.kind == "roll":
+        hike = _left_hike(spec, world, vis)
+        if spec.side == "each":
+            return {f"{name}_left": hike, f"{name}_right": -hike}, None
+        return {name: abs(hike)}, None
+    if spec.side in ("near", "far", "left", "right"):
+        side = {"near": near, "far": near.other, "left": Side.LEFT, "right": Side.RIGHT}[spec.side]
+        return {name: _measure_side(spec, xy, vis, side, torso, image_height)}, None
+    per_side = {s: _measure_side(spec, xy, vis, s, torso, image_height) for s in Side}
+    if spec.side == "each":
+        return {f"{name}_{s.value}": v for s, v in per_side.items()}, None
+    valid = {s: v for s, v in per_side.items() if not math.isnan(v)}
+    if not valid:
+        return {name: NAN}, None
+    pick = max if spec.side == "max" else min
+    best = pick(valid, key=lambda s: valid[s])
+    return {name: valid[best]}, best.value
