@@ -15,6 +15,13 @@ def invoke(*args):
     return runner.invoke(app, list(args), env={"COLUMNS": "200", "NO_COLOR": "1"})
 
 
+def show_bridge_with(tmp_path, config_text: str):
+    """``exercises show bridge`` with a patient config holding ``config_text``."""
+    cfg = tmp_path / "p.toml"
+    cfg.write_text(config_text, encoding="utf-8")
+    return invoke("exercises", "show", "bridge", "--config", str(cfg))
+
+
 def test_list_shows_all_five():
     result = invoke("exercises")
     assert result.exit_code == 0, result.output
@@ -64,18 +71,15 @@ def test_show_unknown_exercise():
 
 
 def test_show_with_config(tmp_path):
-    cfg = tmp_path / "p.toml"
-    cfg.write_text('[exercises.bridge.faults.sagging_hips."peak.hip_angle"]\nvalue = 161.0\n',
-                   encoding="utf-8")  # fmt: skip
-    result = invoke("exercises", "show", "bridge", "--config", str(cfg))
+    result = show_bridge_with(
+        tmp_path, '[exercises.bridge.faults.sagging_hips."peak.hip_angle"]\nvalue = 161.0\n'
+    )
     assert result.exit_code == 0, result.output
     assert "peak.hip_angle < 161" in result.output
 
 
 def test_show_with_bad_config(tmp_path):
-    cfg = tmp_path / "p.toml"
-    cfg.write_text("[exercises.bridge.faults.nosuch]\nvalue = 1.0\n", encoding="utf-8")
-    result = invoke("exercises", "show", "bridge", "--config", str(cfg))
+    result = show_bridge_with(tmp_path, "[exercises.bridge.faults.nosuch]\nvalue = 1.0\n")
     assert result.exit_code == 1
     assert "error:" in result.output
     assert "nosuch" in result.output
@@ -85,18 +89,15 @@ def test_show_with_bad_config(tmp_path):
 def test_error_keeps_the_bracketed_config_key_it_suggests(tmp_path):
     # The one-line error names a TOML table such as [exercises.bridge...]: it must not be
     # swallowed as console markup.
-    cfg = tmp_path / "p.toml"
-    cfg.write_text("[exercises.bridge.faults.sagging_hips]\nvalue = 150.0\n", encoding="utf-8")
-    result = invoke("exercises", "show", "bridge", "--config", str(cfg))
+    result = show_bridge_with(tmp_path, "[exercises.bridge.faults.sagging_hips]\nvalue = 150.0\n")
     assert result.exit_code == 1
     out = " ".join(result.output.split())
     assert '[exercises.bridge.faults.sagging_hips."peak.hip_angle"]' in out
 
 
 def test_config_text_with_brackets_printed_as_written(tmp_path):
-    cfg = tmp_path / "p.toml"
-    cfg.write_text('[exercises.bridge.prescription]\ntext = "12 reps [slowly] then rest"\n',
-                   encoding="utf-8")  # fmt: skip
-    result = invoke("exercises", "show", "bridge", "--config", str(cfg))
+    result = show_bridge_with(
+        tmp_path, '[exercises.bridge.prescription]\ntext = "12 reps [slowly] then rest"\n'
+    )
     assert result.exit_code == 0, result.output
     assert "12 reps [slowly] then rest" in result.output
