@@ -30,6 +30,27 @@ def test_hold_stats_leave_out_the_lift_even_though_it_led_at_the_time():
     assert m["hold_s"] == pytest.approx(3.0 - 0.85, abs=0.05)
 
 
+def _glimpsed_at_the_top(min_hold_seen: float) -> dict[str, float]:
+    # A 2-s hold at 100; the far arm is seen on its first 0.3 s (reading low, the model
+    # guessing a limb it is losing) and then hidden behind the head.
+    acc = RepAccumulator(min_hold_seen)
+    timing = RepTiming(start_s=0.0, start_u=0.0)
+    for i in range(60):
+        timing.trace.append((i / 30, 100.0))
+        arm = 80.0 if i < 9 else math.nan
+        acc.add({"u": 100.0, "arm": arm}, is_peak=i == 0, top_u=100.0)
+    return acc.metrics(timing, 2.0, plateau=0.85)
+
+
+def test_a_signal_glimpsed_on_part_of_the_hold_is_not_judged_when_the_exercise_says_so():
+    strict = _glimpsed_at_the_top(min_hold_seen=0.5)
+    assert math.isnan(strict["hold_max.arm"]) and math.isnan(strict["hold_mean.arm"])
+    assert strict["max.arm"] == 80.0  # still part of the whole rep
+    assert strict["hold_max.u"] == 100.0  # seen throughout
+    assert _glimpsed_at_the_top(min_hold_seen=0.0)["hold_max.arm"] == 80.0
+    assert _glimpsed_at_the_top(min_hold_seen=0.15)["hold_max.arm"] == 80.0  # 9 of 60 seen
+
+
 def test_holds_without_a_plateau_use_the_frames_marked_in_hold():
     acc = RepAccumulator()
     timing = RepTiming(start_s=0.0, start_u=0.0)
@@ -39,15 +60,29 @@ def test_holds_without_a_plateau_use_the_frames_marked_in_hold():
     assert (m["hold_mean.x"], m["hold_max.x"], m["mean.x"]) == (9.0, 9.0, 6.0)
 
 
-def test_reading_the_metrics_every_frame_gives_what_one_reading_at_the_end_gives():
+def test_holds_without_a_plateau_need_the_signal_seen_on_enough_hold_frames():
+    acc = RepAccumulator(min_hold_seen=0.5)
+    timing = RepTiming(start_s=0.0, start_u=0.0)
+    for i, v in enumerate([1.0, 5.0, 9.0, math.nan, math.nan, math.nan]):
+        acc.add({"x": v, "y": 2.0}, is_peak=False, in_hold=i >= 2)
+    m = acc.metrics(timing, 1.0, plateau=None)
+    assert math.isnan(m["hold_max.x"])  # seen on 1 of 4 hold frames
+    assert m["hold_max.y"] == 2.0
+
+
+@pytest.mark.parametrize("min_hold_seen", [0.0, 0.5])
+def test_reading_the_metrics_every_frame_gives_what_one_reading_at_the_end_gives(
+    min_hold_seen: float,
+):
     # Live cues read the metrics on every frame; the plateau statistics are kept between
     # readings and redone when the peak rises, which must not change the result.
     rng = __import__("numpy").random.default_rng(3)
     us = [*range(0, 100, 7), *(95.0 + 5.0 * rng.random(60)), *range(90, 0, -9)]
-    live, once = RepAccumulator(), RepAccumulator()
+    live, once = RepAccumulator(min_hold_seen), RepAccumulator(min_hold_seen)
     timing = RepTiming(start_s=0.0, start_u=0.0)
     for i, u in enumerate(us):
-        signals = {"u": float(u), "x": float(rng.normal())}
+        x = float(rng.normal())
+        signals = {"u": float(u), "x": x if x > -0.3 else math.nan}  # x is missing at times
         top = float(u) if u >= 30 else None
         for acc in (live, once):
             acc.add(signals, is_peak=False, top_u=top)

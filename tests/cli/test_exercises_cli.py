@@ -101,3 +101,14 @@ def test_config_text_with_brackets_printed_as_written(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "12 reps [slowly] then rest" in result.output
+
+
+def test_show_the_share_of_the_hold_a_signal_must_be_seen_on(tmp_path):
+    result = show_bridge_with(tmp_path, "[exercises.bridge.counting]\nmin_hold_seen = 0.6\n")
+    assert result.exit_code == 0, result.output
+    assert "hold statistics need the signal seen on this share of the hold 0.6" in " ".join(
+        result.output.split()
+    )
+    bad = show_bridge_with(tmp_path, "[exercises.bridge.counting]\nmin_hold_seen = 1.5\n")
+    assert bad.exit_code == 1
+    assert "min_hold_seen" in bad.output and len(bad.output.strip().splitlines()) == 1

@@ -40,16 +40,21 @@ class RepAccumulator:
     top) and sorted into the plateau when the metrics are read; the sorting is redone
     only when the peak rises, so reading the metrics every frame (live cues) stays cheap
     through a long hold. Holds (no plateau) pass ``in_hold`` instead and keep nothing.
+    A signal seen on fewer than ``min_hold_seen`` of the hold's frames has no hold
+    statistics (NaN: not judged).
     """
 
+    min_hold_seen: float = 0.0
     first: dict[str, float] = field(default_factory=dict)
     at_peak: dict[str, float] = field(default_factory=dict)
     whole: dict[str, _Running] = field(default_factory=dict)
     hold: dict[str, _Running] = field(default_factory=dict)
     top: list[tuple[float, dict[str, float]]] = field(default_factory=list)
+    hold_frames: int = 0
     _top_peak: float = field(default=-math.inf, init=False, repr=False)
-    # The plateau statistics as last read: (level, frames of ``top`` sorted, stats).
-    _plateau: tuple[float, int, dict[str, _Running]] | None = field(
+    # The plateau statistics as last read:
+    # (level, frames of ``top`` sorted, frames on the plateau, stats).
+    _plateau: tuple[float, int, int, dict[str, _Running]] | None = field(
         default=None, init=False, repr=False
     )
 
@@ -63,6 +68,7 @@ class RepAccumulator:
     ) -> None:
         """One frame of the rep; ``top_u``: its counting value, if it is past the target."""
         measured = {name: v for name, v in signals.items() if not math.isnan(v)}
+        self.hold_frames += in_hold
         for name, v in measured.items():
             self.first.setdefault(name, v)
             self.whole.setdefault(name, _Running()).add(v)
@@ -76,17 +82,23 @@ class RepAccumulator:
 
     def _hold_stats(self, timing: RepTiming, plateau: float | None) -> dict[str, _Running]:
         if not self.top or plateau is None or not math.isfinite(timing.start_u):
-            return self.hold
+            return self._seen_enough(self.hold, self.hold_frames)
         level = timing.start_u + plateau * (self._top_peak - timing.start_u)
         if self._plateau is None or self._plateau[0] != level:
-            self._plateau = (level, 0, {})
-        _, done, hold = self._plateau
+            self._plateau = (level, 0, 0, {})
+        _, done, frames, hold = self._plateau
         for u, measured in self.top[done:]:
             if u >= level:
+                frames += 1
                 for name, v in measured.items():
                     hold.setdefault(name, _Running()).add(v)
-        self._plateau = (level, len(self.top), hold)
-        return hold
+        self._plateau = (level, len(self.top), frames, hold)
+        return self._seen_enough(hold, frames)
+
+    def _seen_enough(self, stats: dict[str, _Running], frames: int) -> dict[str, _Running]:
+        if not self.min_hold_seen:
+            return stats
+        return {name: r for name, r in stats.items() if r.n >= self.min_hold_seen * frames}
 
     def metrics(
         self, timing: RepTiming, end_s: float, plateau: float | None = 0.85

@@ -71,6 +71,7 @@ def show(
                 ("averaged over (s)", c.smooth_s),
                 ("back at rest within this share of the rise", c.rest_return),
                 ("shortest dip back to rest that ends a rep (s)", c.min_rest_s),
+                ("hold statistics need the signal seen on this share of the hold", c.min_hold_seen),
             )
             if value
         )

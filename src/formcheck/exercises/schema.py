@@ -154,6 +154,14 @@ class CountingSpec(_Strict):
         description="A dip back to rest shorter than this is jitter inside the rep (the model "
         "swapping left and right for a few frames), not the rep's end",
     )
+    min_hold_seen: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="A signal seen on fewer than this share of a rep's hold frames has no hold "
+        "statistics (hold_mean, hold_max: not judged), so a far limb glimpsed on the way up "
+        "and hidden at the top is not judged as held low",
+    )
     max_rep_s: float = Field(120.0, gt=0.0)
     baseline_s: float = Field(1.5, gt=0.0, description="Seconds of rest used to learn the baseline")
     rest_limit: float | None = Field(
