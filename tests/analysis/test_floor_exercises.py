@@ -264,6 +264,18 @@ def test_pelvic_tilt_wobble_not_judgeable():
     assert result.confidence <= 0.2
 
 
+def test_pelvic_tilt_holds_count_when_the_rest_between_them_reads_higher():
+    # Two 3-s holds at +9 deg; between them the hip settles 2 deg above the first rest
+    # (landmarks still settling, or the patient not quite letting go). Still two holds.
+    angle = profile([(3.0, 135.0), (1.0, 144.0), (3.0, 144.0), (1.0, 137.0), (1.5, 137.0),
+                     (1.0, 144.0), (3.0, 144.0), (1.0, 135.0), (3.0, 135.0)], 135.0)  # fmt: skip
+    frames = sequence(lambda t: {"hip_angle_deg": angle(t)}, duration=angle.duration,
+                      builder=supine_pose)  # fmt: skip
+    result = analyze("pelvic_tilt", frames)
+    assert len(result.reps) == 2
+    assert all(r.faults == ["hold_too_short"] for r in result.reps)
+
+
 def test_pelvic_tilt_buttocks_lifting():
     # The trunk tilts up 17.5 deg: the hip rises 0.3 torso lengths.
     result = pelvic_tilt(lift=17.5, holds=1)
