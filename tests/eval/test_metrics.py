@@ -61,6 +61,16 @@ def test_overall_counts_mae_and_off_by_one():
     assert total.exact_rate == pytest.approx(1 / 3)
     assert total.oboa == pytest.approx(2 / 3)
     assert total.mae == pytest.approx((0 + 1 / 4 + 2 / 2) / 3)
+    assert (total.declined, total.oboa_judged) == (0, pytest.approx(2 / 3))
+
+
+def test_a_clip_the_tool_cannot_judge_is_a_miss_and_is_reported_as_declined():
+    judged = ClipScore("a", "pelvic_tilt", "synthetic", 3, 3, True, 1.0)
+    declined = ClipScore("b", "pelvic_tilt", "synthetic", 3, 0, False, 1.0)
+    total = overall([judged, declined])
+    assert (total.exact_rate, total.oboa) == (0.5, 0.5)
+    assert total.declined == 1
+    assert total.oboa_judged == 1.0
 
 
 def test_hand_labels_skip_other_exercises_and_resolve_paths(tmp_path: Path):

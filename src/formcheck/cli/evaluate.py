@@ -115,7 +115,8 @@ def eval_command(
         console.print(
             f"[bold]Overall[/bold]: {total.clips} clips ({total.countable} countable), "
             f"exact count {_f(total.exact_rate, True)}, MAE {_f(total.mae)}, "
-            f"off-by-one {_f(total.oboa, True)}, "
+            f"off-by-one {_f(total.oboa, True)} (could not judge {total.declined}; "
+            f"off-by-one on the rest {_f(total.oboa_judged, True)}), "
             f"hold error {_f(total.hold_mae_s)} s, false faults on clean reps "
             f"{_f(total.false_fault_rate, True)}, median angle error "
             f"{_f(total.median_angle_error)} deg, frames with a pose {_f(total.pose_share, True)}"

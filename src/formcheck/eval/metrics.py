@@ -1,7 +1,9 @@
 """Accuracy measures, reported as repetition-counting research and clinical tools report them.
 
 - Count: exact-count rate, MAE normalised by the true count (|pred - true| / true),
-  off-by-one accuracy (OBOA).
+  off-by-one accuracy (OBOA). A clip the tool declines to judge ("cannot judge") counts
+  as 0 reps in all three; how many it declined, and the OBOA on the clips it did judge,
+  are reported beside them.
 - Holds: mean absolute error of each matched hold's duration.
 - Faults: precision, recall and F1 per fault id, matched rep by rep; and the share
   of clean (fault-free) true reps that got a false fault.
@@ -216,6 +218,8 @@ class Overall:
     exact_rate: float
     mae: float  # mean of |pred - true| / true
     oboa: float
+    declined: int  # countable clips the tool said it cannot judge (scored as 0 above)
+    oboa_judged: float  # off-by-one accuracy on the countable clips it judged
     hold_mae_s: float
     faults: dict[str, FaultTally]
     false_fault_rate: float  # share of clean true reps with any predicted fault
@@ -242,6 +246,8 @@ def overall(scores: Sequence[ClipScore]) -> Overall:
         exact_rate=_mean([s.abs_error == 0 for s in countable]),
         mae=_mean(norm),
         oboa=_mean([s.abs_error <= 1 for s in countable]),
+        declined=sum(not s.judgeable for s in countable),
+        oboa_judged=_mean([s.abs_error <= 1 for s in countable if s.judgeable]),
         hold_mae_s=_mean(holds),
         faults={f: t for f, t in sorted(tallies.items()) if t.tp + t.fp + t.fn},
         false_fault_rate=flagged / clean if clean else math.nan,

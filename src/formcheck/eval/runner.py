@@ -118,11 +118,13 @@ def markdown_table(scores: Sequence[ClipScore], total: Overall, title: str) -> s
     """The results as Markdown: overall figures, per-fault scores, per-exercise counts."""
     lines = [f"### {title}", ""]
     lines += [
-        "| clips | countable | exact count | MAE (normalised) | off-by-one | hold error (s) "
+        "| clips | countable | exact count | MAE (normalised) | off-by-one | cannot judge "
+        "| off-by-one when judged | hold error (s) "
         "| false faults on clean reps | median angle error (deg) | frames with a pose |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
         f"| {total.clips} | {total.countable} | {_fmt(total.exact_rate, True)} "
-        f"| {_fmt(total.mae, digits=3)} | {_fmt(total.oboa, True)} | {_fmt(total.hold_mae_s)} "
+        f"| {_fmt(total.mae, digits=3)} | {_fmt(total.oboa, True)} | {total.declined} "
+        f"| {_fmt(total.oboa_judged, True)} | {_fmt(total.hold_mae_s)} "
         f"| {_fmt(total.false_fault_rate, True)} | {_fmt(total.median_angle_error, digits=1)} "
         f"| {_fmt(total.pose_share, True)} |",
         "",
@@ -141,12 +143,19 @@ def markdown_table(scores: Sequence[ClipScore], total: Overall, title: str) -> s
     by_ex: dict[str, list[ClipScore]] = {}
     for s in scores:
         by_ex.setdefault(s.exercise, []).append(s)
-    lines += ["| exercise | clips | exact count | off-by-one |", "|---|---|---|---|"]
+    lines += [
+        "| exercise | clips | exact count | off-by-one | cannot judge |",
+        "|---|---|---|---|---|",
+    ]
     for ex, group in sorted(by_ex.items()):
         countable = [s for s in group if s.countable]
         exact = sum(s.abs_error == 0 for s in countable)
         obo = sum(s.abs_error <= 1 for s in countable)
-        lines.append(f"| {ex} | {len(group)} | {exact}/{len(countable)} | {obo}/{len(countable)} |")
+        declined = sum(not s.judgeable for s in countable)
+        lines.append(
+            f"| {ex} | {len(group)} | {exact}/{len(countable)} | {obo}/{len(countable)} "
+            f"| {declined} |"
+        )
     lines.append("")
     return "\n".join(lines)
 
