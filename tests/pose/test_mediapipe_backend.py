@@ -62,6 +62,16 @@ def test_blank_frames_give_no_pose_and_repeated_times_are_accepted():
     assert poses[0].image_size == (160, 120) and poses[0].xy is None
 
 
+def test_model_start_up_chatter_stays_off_the_terminal(capfd):
+    # MediaPipe's C++ side prints absl/TFLite info lines on fd 2 when a graph is built
+    # and on its first frame; the user should see none of it.
+    with MediaPipePoseEstimator() as estimator:
+        for i in range(2):
+            estimator.estimate(blank_frame(i, i / 30))
+    err = capfd.readouterr().err
+    assert "absl" not in err and "XNNPACK" not in err and "I0000" not in err, err
+
+
 def test_closed_estimator_refuses_frames_and_closes_twice():
     estimator = MediaPipePoseEstimator()
     estimator.close()

@@ -31,6 +31,7 @@ from mediapipe.tasks.python.core.base_options import BaseOptions
 from formcheck.errors import ModelError
 from formcheck.landmarks import NUM_LANDMARKS
 from formcheck.pose.bundle import build_default_bundle
+from formcheck.pose.native_logs import native_logs_quieted
 from formcheck.types import Frame, PoseFrame
 
 DEFAULT_MODEL_ID = f"mediapipe-pose-full@{mp.__version__}"
@@ -139,8 +140,11 @@ class MediaPipePoseEstimator:
             output_segmentation_masks=masks,
             **self._settings,
         )
+        # A new graph prints its start-up lines when built and on its first frame.
+        self._quiet_frames = 1
         try:
-            return vision.PoseLandmarker.create_from_options(options)
+            with native_logs_quieted():
+                return vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"cannot load pose model {self._model_id}: {exc}") from exc
 
@@ -197,14 +201,23 @@ class MediaPipePoseEstimator:
         self._last_ms = ms
         return ms
 
+    def _detect(self, image: mp.Image, timestamp_s: float) -> vision.PoseLandmarkerResult:
+        assert self._landmarker is not None
+        self._watch(image, timestamp_s)
+        return self._landmarker.detect_for_video(image, self._timestamp_ms(timestamp_s))
+
     def estimate(self, frame: Frame) -> PoseFrame:
         """Pose of the person followed in ``frame``; ``xy`` in pixels of ``frame.image``."""
         if self._landmarker is None:
             raise RuntimeError("MediaPipePoseEstimator is closed")
         rgb = np.ascontiguousarray(cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB))
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
-        self._watch(image, frame.timestamp_s)
-        result = self._landmarker.detect_for_video(image, self._timestamp_ms(frame.timestamp_s))
+        if self._quiet_frames > 0:
+            self._quiet_frames -= 1
+            with native_logs_quieted():
+                result = self._detect(image, frame.timestamp_s)
+        else:
+            result = self._detect(image, frame.timestamp_s)
         width, height = frame.size
         self.last_mask = None
         if not result.pose_landmarks:
