@@ -99,8 +99,11 @@ class ExerciseAnalyzer:
         self._plateau = 0.85 if counting.kind == "reps" else None
         self._reset_state()
 
+    def _new_rep(self) -> RepAccumulator:
+        return RepAccumulator(self.spec.counting.min_hold_seen)
+
     def _reset_state(self) -> None:
-        self._acc = RepAccumulator(self.spec.counting.min_hold_seen)
+        self._acc = self._new_rep()
         self._rep_side_votes: dict[str, int] = {}
         self._reps: list[Rep] = []
         self._faults: list[FaultEvent] = []
@@ -271,7 +274,7 @@ class ExerciseAnalyzer:
     # -- events ---------------------------------------------------------------------
     def _on_event(self, ev: CounterEvent) -> RepEvent | None:
         if ev.kind == "started":
-            self._acc = RepAccumulator(self.spec.counting.min_hold_seen)
+            self._acc = self._new_rep()
             self._rep_side_votes = {}
             return None
         if ev.kind == "counted":
@@ -286,7 +289,7 @@ class ExerciseAnalyzer:
         metrics = self._acc.metrics(cur, end_s, self._plateau)
         if not complete:
             self._partial += 1 if (cur.started_before or cur.cut or cur.top_enter_s) else 0
-            self._acc = RepAccumulator(self.spec.counting.min_hold_seen)
+            self._acc = self._new_rep()
             return RepEvent(index=0, side=side, complete=False, faults=(), quality=0.0)
         hits = evaluate(self.spec.faults, metrics, side, lower_bound_metrics(cur))
         index = len(self._reps) + 1
@@ -330,7 +333,7 @@ class ExerciseAnalyzer:
                     threshold=h.rule.value,
                 )
             )
-        self._acc = RepAccumulator(self.spec.counting.min_hold_seen)
+        self._acc = self._new_rep()
         return RepEvent(
             index=index, side=side, complete=True, faults=tuple(h.rule.id for h in hits), quality=q
         )
