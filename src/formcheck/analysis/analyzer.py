@@ -179,6 +179,7 @@ class ExerciseAnalyzer:
                 is_peak=cur.peak_s == t,
                 in_hold=at_top and self._plateau is None,
                 top_u=self._top_u(cur, t) if at_top and self._plateau is not None else None,
+                t=t,
             )
             side = winners.get(self.spec.side_signal or "")
             if side and at_top:

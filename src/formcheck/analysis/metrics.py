@@ -8,11 +8,16 @@ duration_s). Fault rules in the exercise definitions refer to these names.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 
 from formcheck.analysis.counter import RepTiming
 
 NAN = float("nan")
+# A rep's plateau is measured from the highest level held this long: a jump of a few
+# frames (the model handing a limb from one side to the other) is not the peak, and a
+# plateau set 15% below such a spike left a steady 2-s hold timed as 0.1 s.
+PEAK_HELD_S = 0.2
 
 
 @dataclass
@@ -41,7 +46,8 @@ class RepAccumulator:
     only when the peak rises, so reading the metrics every frame (live cues) stays cheap
     through a long hold. Holds (no plateau) pass ``in_hold`` instead and keep nothing.
     A signal seen on fewer than ``min_hold_seen`` of the hold's frames has no hold
-    statistics (NaN: not judged).
+    statistics (NaN: not judged). The plateau is set from the highest level held for
+    ``PEAK_HELD_S`` (the highest frame when no such stretch was seen).
     """
 
     min_hold_seen: float = 0.0
@@ -52,6 +58,8 @@ class RepAccumulator:
     top: list[tuple[float, dict[str, float]]] = field(default_factory=list)
     hold_frames: int = 0
     _top_peak: float = field(default=-math.inf, init=False, repr=False)
+    _held_peak: float = field(default=-math.inf, init=False, repr=False)
+    _recent_top: deque[tuple[float, float]] = field(default_factory=deque, init=False, repr=False)
     # The plateau statistics as last read:
     # (level, frames of ``top`` sorted, frames on the plateau, stats).
     _plateau: tuple[float, int, int, dict[str, _Running]] | None = field(
@@ -65,8 +73,9 @@ class RepAccumulator:
         is_peak: bool,
         in_hold: bool = False,
         top_u: float | None = None,
+        t: float = NAN,
     ) -> None:
-        """One frame of the rep; ``top_u``: its counting value, if it is past the target."""
+        """One frame of the rep at time ``t``; ``top_u``: its counting value, if past the target."""
         measured = {name: v for name, v in signals.items() if not math.isnan(v)}
         self.hold_frames += in_hold
         for name, v in measured.items():
@@ -77,13 +86,29 @@ class RepAccumulator:
         if top_u is not None:
             self.top.append((top_u, measured))
             self._top_peak = max(self._top_peak, top_u)
+            self._track_held_peak(t, top_u)
         if is_peak:
             self.at_peak = dict(signals)
+
+    def _track_held_peak(self, t: float, u: float) -> None:
+        recent = self._recent_top
+        if recent and not t - recent[-1][0] <= PEAK_HELD_S:
+            recent.clear()  # left the top in between (or no times): start a new stretch
+        recent.append((t, u))
+        while t - recent[0][0] > PEAK_HELD_S:
+            recent.popleft()
+        if len(recent) >= 2 and t - recent[0][0] >= 0.8 * PEAK_HELD_S:
+            self._held_peak = max(self._held_peak, min(v for _, v in recent))
+
+    @property
+    def peak_u(self) -> float:
+        """The rep's top as the plateau sees it: the highest level held ``PEAK_HELD_S``."""
+        return self._held_peak if self._held_peak > -math.inf else self._top_peak
 
     def _hold_stats(self, timing: RepTiming, plateau: float | None) -> dict[str, _Running]:
         if not self.top or plateau is None or not math.isfinite(timing.start_u):
             return self._seen_enough(self.hold, self.hold_frames)
-        level = timing.start_u + plateau * (self._top_peak - timing.start_u)
+        level = timing.start_u + plateau * (self.peak_u - timing.start_u)
         if self._plateau is None or self._plateau[0] != level:
             self._plateau = (level, 0, 0, {})
         _, done, frames, hold = self._plateau
@@ -121,18 +146,22 @@ class RepAccumulator:
             out[f"hold_mean.{name}"] = h.total / h.n if h else NAN
             out[f"hold_max.{name}"] = h.hi if h else NAN
             out[f"hold_rise.{name}"] = h.total / h.n - first if h else NAN
-        out.update(rep_timings(timing, end_s, plateau))
+        peak = self.peak_u if self.top else None
+        out.update(rep_timings(timing, end_s, plateau, peak_u=peak))
         return out
 
 
-def rep_timings(timing: RepTiming, end_s: float, plateau: float | None = 0.85) -> dict[str, float]:
+def rep_timings(
+    timing: RepTiming, end_s: float, plateau: float | None = 0.85, peak_u: float | None = None
+) -> dict[str, float]:
     """Lift, hold and lowering durations; NaN where the clip did not show them.
 
     With ``plateau`` (reps), the hold is the time the signal stays within the
     top ``1 - plateau`` of the rep's own range, and lift and lowering run from
     the rest value to that plateau and back, so they do not depend on where
-    the counting thresholds sit. Without it (holds), the hold is the time
-    spent past the counting target.
+    the counting thresholds sit. ``peak_u`` is the top of that range (the
+    trace's highest value when not given). Without ``plateau`` (holds), the hold
+    is the time spent past the counting target.
     """
     seen_start = not timing.started_before
     duration = end_s - timing.start_s if seen_start and not timing.cut else NAN
@@ -140,7 +169,8 @@ def rep_timings(timing: RepTiming, end_s: float, plateau: float | None = 0.85) -
     if plateau is not None and len(timing.trace) >= 3 and seen_start:
         ts = [p[0] for p in timing.trace]
         us = [p[1] for p in timing.trace]
-        level = timing.start_u + plateau * (max(us) - timing.start_u)
+        top = max(us) if peak_u is None else min(peak_u, max(us))
+        level = timing.start_u + plateau * (top - timing.start_u)
         above = [i for i, u in enumerate(us) if u >= level]
         top_in, top_out = ts[above[0]], ts[above[-1]]
         if timing.cut and above[-1] == len(us) - 1:
