@@ -90,3 +90,24 @@ def test_reading_the_metrics_every_frame_gives_what_one_reading_at_the_end_gives
         live.metrics(timing, i / 30)
     end = len(us) / 30
     assert live.metrics(timing, end) == pytest.approx(once.metrics(timing, end), nan_ok=True)
+
+
+def test_the_plateau_is_set_by_the_level_held_not_by_a_few_frame_jump():
+    # A 2-s hold at 100 ends with a 3-frame jump to 130 (the model handing a limb from
+    # one side to the other). Measured from 130, a plateau 15% below it would hold
+    # only the jump; measured from the level held, the hold is the 2 s.
+    acc = RepAccumulator()
+    timing = RepTiming(start_s=0.0, start_u=0.0)
+    us = [100.0] * 60 + [130.0, 120.0, 110.0]
+    for i, u in enumerate(us):
+        t = 0.5 + i / 30
+        timing.trace.append((t, u))
+        acc.add({"u": u}, is_peak=False, top_u=u, t=t)
+    m = acc.metrics(timing, 3.0, plateau=0.85)
+    assert m["hold_s"] == pytest.approx(2.1, abs=0.05)
+    assert m["hold_max.u"] == 130.0  # the jump is still part of the plateau
+    # Without times (no stretch can be measured) the highest frame sets the plateau.
+    bare = RepAccumulator()
+    for u in us:
+        bare.add({"u": u}, is_peak=False, top_u=u)
+    assert bare.metrics(timing, 3.0, plateau=0.85)["hold_s"] < 0.1
