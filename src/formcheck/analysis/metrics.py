@@ -108,7 +108,7 @@ class RepAccumulator:
     def _hold_stats(self, timing: RepTiming, plateau: float | None) -> dict[str, _Running]:
         if not self.top or plateau is None or not math.isfinite(timing.start_u):
             return self._seen_enough(self.hold, self.hold_frames)
-        level = timing.start_u + plateau * (self.peak_u - timing.start_u)
+        level = plateau_level(timing.start_u, self.peak_u, plateau)
         if self._plateau is None or self._plateau[0] != level:
             self._plateau = (level, 0, 0, {})
         _, done, frames, hold = self._plateau
@@ -151,6 +151,14 @@ class RepAccumulator:
         return out
 
 
+def plateau_level(start_u: float, peak_u: float, plateau: float) -> float:
+    """Where a rep's plateau begins: ``plateau`` of the way from its start to its peak.
+
+    The hold statistics and the hold time both use it, so they judge the same frames.
+    """
+    return start_u + plateau * (peak_u - start_u)
+
+
 def rep_timings(
     timing: RepTiming, end_s: float, plateau: float | None = 0.85, peak_u: float | None = None
 ) -> dict[str, float]:
@@ -170,7 +178,7 @@ def rep_timings(
         ts = [p[0] for p in timing.trace]
         us = [p[1] for p in timing.trace]
         top = max(us) if peak_u is None else min(peak_u, max(us))
-        level = timing.start_u + plateau * (top - timing.start_u)
+        level = plateau_level(timing.start_u, top, plateau)
         above = [i for i, u in enumerate(us) if u >= level]
         top_in, top_out = ts[above[0]], ts[above[-1]]
         if timing.cut and above[-1] == len(us) - 1:

@@ -19,6 +19,7 @@ says so.
 from __future__ import annotations
 
 import hashlib
+from contextlib import nullcontext
 from pathlib import Path
 from types import TracebackType
 
@@ -212,11 +213,9 @@ class MediaPipePoseEstimator:
             raise RuntimeError("MediaPipePoseEstimator is closed")
         rgb = np.ascontiguousarray(cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB))
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
-        if self._quiet_frames > 0:
-            self._quiet_frames -= 1
-            with native_logs_quieted():
-                result = self._detect(image, frame.timestamp_s)
-        else:
+        quiet = native_logs_quieted() if self._quiet_frames > 0 else nullcontext()
+        self._quiet_frames = max(self._quiet_frames - 1, 0)
+        with quiet:
             result = self._detect(image, frame.timestamp_s)
         width, height = frame.size
         self.last_mask = None
