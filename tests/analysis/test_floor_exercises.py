@@ -111,6 +111,47 @@ def test_bird_dog_half_lift_counted_and_flagged():
     assert all("limb_not_extended" in r.faults for r in result.reps)
 
 
+def bird_dog_oblique(leg_top: float, *, follow: float = 0.0, swap_at: float | None = None):
+    """Two right-leg reps (left arm), near side right, as an oblique view reads them: the
+    far (left) leg rests at 113 deg, the near one at 96; the left reading rises by
+    ``follow`` x the right leg's rise. The arm reaches to 150 deg. From ``swap_at`` for
+    0.2 s each hold the legs' labels swap and the arm reads 175 (a glitch on the same
+    frames, so the rep's peak frame is a swapped one).
+    """
+    level = profile([(1.0, 0.0), (1.0, 1.0), (2.0, 1.0), (1.0, 0.0)] * 2 + [(1.0, 0.0)], 0.0)
+
+    def fn(t):
+        a = level(t)
+        right = 96.0 + (leg_top - 96.0) * a
+        left = 113.0 + follow * (leg_top - 96.0) * a
+        arm = 80.0 + 70.0 * a
+        if swap_at is not None and 0.0 <= (t % 5.0) - swap_at < 0.2:
+            left, right, arm = right, left, 175.0
+        return {"leg_left_deg": left, "leg_right_deg": right,
+                "arm_left_deg": arm, "arm_right_deg": 80.0}  # fmt: skip
+
+    return analyze("bird_dog", sequence(fn, duration=level.duration, builder=tabletop_pose,
+                                        near="right"))  # fmt: skip
+
+
+def test_bird_dog_half_lift_of_the_leg_resting_lower_is_counted_on_its_side():
+    # The near leg lifts half way (96 -> 126) and the far leg's reading follows (113 -> 129):
+    # the higher raw reading is the far leg's and rises only 16 deg. Each leg is judged
+    # against its own rest, so the 30-deg lift counts, on the right side, with its fault.
+    result = bird_dog_oblique(126.0, follow=0.53)
+    assert [r.side for r in result.reps] == ["right", "right"]
+    assert all("limb_not_extended" in r.faults for r in result.reps)
+
+
+def test_bird_dog_leg_labels_swapped_at_the_peak_do_not_flag_a_straight_leg():
+    # The model swaps the legs for a few frames mid-hold and the rep's peak falls there:
+    # the raised leg's own reading at that frame is the leg on the floor.
+    result = bird_dog_oblique(180.0, swap_at=2.9)
+    assert [r.side for r in result.reps] == ["right", "right"]
+    assert [r.faults for r in result.reps] == [[], []]
+    assert all(2.9 <= r.peak_s % 5.0 < 3.1 for r in result.reps)
+
+
 def test_bird_dog_leg_stirring_not_counted():
     # A knee shifting by 15 deg on all fours is not an attempt at the exercise.
     result = bird_dog(["right", "left"], ["left", "right"], leg_top=105.0, arm_top=85.0)

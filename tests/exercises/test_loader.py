@@ -225,6 +225,24 @@ def test_sums_add_and_must_name_known_signals():
         ExerciseSpec.model_validate(raw)
 
 
+@pytest.mark.parametrize(
+    ("side_max", "needle"),
+    [
+        ({"leg_max": "arm_max"}, "not a side='each' signal"),  # arm_max is side='max'
+        ({"leg_max": "wing"}, "not a side='each' signal"),
+        ({"arm_max": "arm_raise"}, "already a measured signal"),
+    ],
+)
+def test_side_max_must_read_an_each_sided_signal(side_max, needle):
+    from formcheck.exercises.schema import ExerciseSpec
+
+    raw = builtin("bird_dog").model_dump()
+    assert raw["side_max"] == {"leg_max": "leg_extension"}
+    raw["side_max"] = side_max
+    with pytest.raises(ValueError, match=needle):
+        ExerciseSpec.model_validate(raw)
+
+
 def test_two_rules_of_a_fault_on_one_metric_are_rejected():
     from formcheck.exercises.schema import ExerciseSpec
 

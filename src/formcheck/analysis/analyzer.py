@@ -16,6 +16,7 @@ import numpy as np
 from formcheck.analysis.counter import CounterEvent, CycleCounter, RepCounter, RepTiming
 from formcheck.analysis.faults import FaultHit, evaluate, quality
 from formcheck.analysis.metrics import RepAccumulator, lower_bound_metrics
+from formcheck.analysis.raised_side import RaisedSide
 from formcheck.analysis.state import FrameAnalysis, FrameStatus, Phase, RepEvent
 from formcheck.exercises.schema import ExerciseSpec
 from formcheck.report.model import FaultEvent, Rep, UnjudgedSpan
@@ -93,6 +94,12 @@ class ExerciseAnalyzer:
         self._counter: RepCounter | CycleCounter = (
             CycleCounter(counting) if counting.kind == "cycles" else RepCounter(counting)
         )
+        # Still means varying less than the counting thresholds' own spread.
+        still = max(abs(counting.top - counting.start), 2 * counting.hysteresis)
+        self._raised = {
+            name: RaisedSide(source, needed_s=counting.baseline_s, still_within=still)
+            for name, source in spec.side_max.items()
+        }
         self.keep_series = keep_series
         self._rep_kind = _KIND[counting.kind]
         # Reps are timed on their own plateau; holds on the time past the target.
@@ -121,6 +128,8 @@ class ExerciseAnalyzer:
         self._ratio_counts = np.zeros(_RATIO_BINS + 1, dtype=np.int64)
         self._side_votes = {"left": 0, "right": 0}
         self._partial = 0
+        for raised in self._raised.values():
+            raised.reset()
 
     # -- per frame ------------------------------------------------------------------
     def step(self, pose: PoseFrame) -> FrameAnalysis:
@@ -141,6 +150,9 @@ class ExerciseAnalyzer:
             self.spec.view,
             self.spec.position,
         )
+        judged = check.status is FrameStatus.OK and (
+            check.in_position or self._counter.phase is not Phase.SETUP
+        )
         values: dict[str, float]
         winners: dict[str, str] = {}
         if smooth.xy is not None and smooth.visibility is not None:
@@ -152,6 +164,12 @@ class ExerciseAnalyzer:
                 smooth.image_size[1],
                 smooth.world,
             )
+            # The counter's phase is still last frame's: rest levels learn from rest only.
+            at_rest = judged and self._counter.phase is Phase.REST
+            for name, raised in self._raised.items():
+                values[name], side = raised.update(t, values, at_rest)
+                if side is not None:
+                    winners[name] = side
             for name, (a, b) in self.spec.derived.items():
                 values[name] = values.get(a, math.nan) - values.get(b, math.nan)
             for name, (a, b) in self.spec.sums.items():
@@ -162,9 +180,6 @@ class ExerciseAnalyzer:
         else:
             values = dict.fromkeys(self.spec.signal_names(), math.nan)
 
-        judged = check.status is FrameStatus.OK and (
-            check.in_position or self._counter.phase is not Phase.SETUP
-        )
         self._track_unjudged(t, check.status, check.message)
         primary = values.get(self.spec.counting.signal, math.nan)
         events = self._counter.update(t, primary, judged)

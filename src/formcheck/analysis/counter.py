@@ -14,10 +14,10 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass, field
-from statistics import median
 
 import numpy as np
 
+from formcheck.analysis.rest_level import RestLevel
 from formcheck.analysis.state import Phase
 from formcheck.exercises.schema import CountingSpec
 
@@ -55,67 +55,6 @@ class RepTiming:
     trace: list[tuple[float, float]] = field(default_factory=list)  # (t, u) while the rep runs
 
 
-class _Baseline:
-    """Rest level learned from the patient's own still periods (sliding window).
-
-    Only samples taken while the signal is still (its spread over the last
-    ``needed_s`` within ``still_within``) count, so lying back into position or
-    the lift itself never becomes "rest"; the lowest of those still samples over
-    the last ``window_s`` (2nd percentile) is the rest level. Holds at the target
-    are still too but sit above it, however long they are against the rests.
-    """
-
-    def __init__(self, window_s: float, needed_s: float, still_within: float) -> None:
-        self.window_s = window_s
-        self.needed_s = needed_s
-        self.still_within = still_within
-        self._recent: deque[tuple[float, float]] = deque()
-        self._samples: deque[tuple[float, float]] = deque()
-        self._cached: tuple[float, float] | None = None  # (time computed, value)
-
-    def add(self, t: float, u: float) -> None:
-        self._recent.append((t, u))
-        while t - self._recent[0][0] > self.needed_s:
-            self._recent.popleft()
-        covered = t - self._recent[0][0] >= 0.8 * self.needed_s
-        if covered and self._still():
-            self._samples.append((t, u))
-        while self._samples and t - self._samples[0][0] > self.window_s:
-            self._samples.popleft()
-
-    def _still(self) -> bool:
-        """No trend and little spread over the recent window.
-
-        The spread leaves out the outer 10% each way, so a frame of landmark jitter
-        does not make a still patient look like they are moving; comparing the two
-        halves' medians keeps a slow, steady movement from looking still.
-        """
-        values = [v for _, v in self._recent]
-        half = len(values) // 2
-        # statistics.median: on a dozen values, far cheaper than numpy's per frame.
-        trend = abs(median(values[half:]) - median(values[:half]))
-        ordered = sorted(values)
-        k = len(ordered) // 10
-        return ordered[-1 - k] - ordered[k] <= self.still_within and trend <= self.still_within / 2
-
-    @property
-    def ready(self) -> bool:
-        return bool(self._samples)
-
-    def value(self) -> float:
-        # Recomputed at most 4 times a second: the rest level changes slowly, and a
-        # percentile of up to 30 s of samples on every frame costs more than the analysis.
-        t = self._samples[-1][0]
-        if self._cached is None or t - self._cached[0] >= 0.25 or t < self._cached[0]:
-            self._cached = (t, float(np.percentile([u for _, u in self._samples], 2)))
-        return self._cached[1]
-
-    def reset(self) -> None:
-        self._recent.clear()
-        self._samples.clear()
-        self._cached = None
-
-
 class RepCounter:
     """Counts reps (or holds) of one signal moving from rest to a target and back.
 
@@ -129,7 +68,7 @@ class RepCounter:
         self.spec = spec
         self.max_gap_s = max_gap_s
         self._sign = 1.0 if spec.direction == "up" else -1.0
-        self._baseline = _Baseline(
+        self._baseline = RestLevel(
             window_s=30.0,
             needed_s=spec.baseline_s,
             still_within=max(abs(spec.top - spec.start), 2 * spec.hysteresis),

@@ -81,6 +81,8 @@ def show(
         sig.add_column(col)
     for name, s in ex.signals.items():
         sig.add_row(name, s.kind, "-".join(s.points), s.side, s.label)
+    for name, source in ex.side_max.items():
+        sig.add_row(name, "side_max", source, "raised", "the side furthest above its own rest")
     for name, (a, b) in ex.derived.items():
         sig.add_row(name, "derived", f"{a} - {b}", "", "")
     for name, (a, b) in ex.sums.items():

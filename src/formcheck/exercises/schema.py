@@ -298,6 +298,13 @@ class ExerciseSpec(_Strict):
     prescription: PrescriptionSpec
     signals: dict[str, SignalSpec]
     counting: CountingSpec
+    side_max: dict[str, str] = Field(
+        default_factory=dict,
+        description="name -> a signal with side='each': the side raised furthest above its own "
+        "rest level (learned while the patient rests), and its reading shifted by how far that "
+        "rest sits above the other side's. Unlike side='max' it is not fooled by the two sides "
+        "resting at different readings (oblique views)",
+    )
     derived: dict[str, tuple[str, str]] = Field(
         default_factory=dict,
         description="name -> [a, b]: a signal that is signal a minus signal b (combining cues); "
@@ -309,7 +316,8 @@ class ExerciseSpec(_Strict):
     )
     side_signal: str | None = Field(
         None,
-        description="For one-sided reps: a signal with side='max' whose winning side names the rep",
+        description="For one-sided reps: a signal with side='max' or a side_max signal, whose "
+        "winning side names the rep",
     )
     plot_signals: tuple[str, ...] = ()
     faults: tuple[FaultRule, ...] = ()
@@ -318,8 +326,16 @@ class ExerciseSpec(_Strict):
     @model_validator(mode="after")
     def _check_references(self) -> ExerciseSpec:
         measured = set(self._measured_names())
+        for name, source in self.side_max.items():
+            spec = self.signals.get(source)
+            if spec is None or spec.side != "each":
+                raise ValueError(
+                    f"side_max signal {name!r}: {source!r} is not a side='each' signal"
+                )
+            if name in measured:
+                raise ValueError(f"side_max signal {name!r} is already a measured signal")
         # Combined signals may use measured ones and any combined one defined before them.
-        known = set(measured)
+        known = measured | set(self.side_max)
         for table in ("derived", "sums"):
             for name, (a, b) in getattr(self, table).items():
                 missing = [x for x in (a, b) if x not in known]
@@ -348,7 +364,7 @@ class ExerciseSpec(_Strict):
 
     def signal_names(self) -> list[str]:
         """Every signal name: ``side='each'`` gives ``_left``/``_right``; combined ones last."""
-        return [*self._measured_names(), *self.derived, *self.sums]
+        return [*self._measured_names(), *self.side_max, *self.derived, *self.sums]
 
     def _measured_names(self) -> list[str]:
         out: list[str] = []

@@ -1,0 +1,65 @@
+"""Which side of a two-sided signal is raised, each side judged against its own rest.
+
+In an oblique view the two legs (or arms) resting on the floor read different
+angles: the far leg of a patient on all fours can read ~15-20 deg more than the
+near one. Taking the higher raw reading then names the resting leg while the
+other lifts half way, and hides most of that lift. Here each side's rest level
+is learned while the patient rests; a side's reading is shifted by how far its
+rest sits above the lower side's rest, and the higher shifted reading wins.
+"""
+
+from __future__ import annotations
+
+import math
+
+from formcheck.analysis.rest_level import RestLevel
+
+SIDES = ("left", "right")
+
+
+class RaisedSide:
+    """The ``side_max`` signal over ``source_left`` / ``source_right``.
+
+    Args:
+        source: the each-sided signal's name (values ``{source}_left`` / ``_right``).
+        needed_s: how long a side must be still for a rest sample.
+        still_within: how much a still side may vary (the counting signal's units).
+        window_s: how far back rest samples are kept.
+    """
+
+    def __init__(
+        self, source: str, needed_s: float, still_within: float, window_s: float = 30.0
+    ) -> None:
+        self.source = source
+        self._rest = {s: RestLevel(window_s, needed_s, still_within) for s in SIDES}
+
+    def reset(self) -> None:
+        for level in self._rest.values():
+            level.reset()
+
+    def offsets(self) -> dict[str, float]:
+        """How far each side's rest sits above the lower one (0 until both are known)."""
+        if not all(level.ready for level in self._rest.values()):
+            return dict.fromkeys(SIDES, 0.0)
+        rests = {s: level.value() for s, level in self._rest.items()}
+        low = min(rests.values())
+        return {s: r - low for s, r in rests.items()}
+
+    def update(self, t: float, values: dict[str, float], at_rest: bool) -> tuple[float, str | None]:
+        """This frame's value and winning side (NaN, None when neither side is seen).
+
+        ``at_rest``: the patient is resting in the starting position on this frame,
+        so each seen side's reading is a rest sample. Only those frames teach the
+        rest levels: a clip that opens with a limb raised must not make it "rest".
+        """
+        readings = {s: values.get(f"{self.source}_{s}", math.nan) for s in SIDES}
+        if at_rest:
+            for s, v in readings.items():
+                if not math.isnan(v):
+                    self._rest[s].add(t, v)
+        offsets = self.offsets()
+        shifted = {s: v - offsets[s] for s, v in readings.items() if not math.isnan(v)}
+        if not shifted:
+            return math.nan, None
+        best = max(shifted, key=lambda s: shifted[s])
+        return shifted[best], best
