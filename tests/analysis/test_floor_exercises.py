@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from factories import analyze, kneeling_pose, profile, sequence, supine_pose, tabletop_pose
@@ -295,6 +296,21 @@ def test_pelvic_tilt_short_holds():
     result = pelvic_tilt(hold=3.0)
     assert len(result.reps) == 3
     assert all(r.faults == ["hold_too_short"] for r in result.reps)
+
+
+def test_pelvic_tilt_hold_settling_just_under_the_target_is_timed_whole():
+    # Tilted past the target for 2 s, then settled a little lower for 9 s more (landmark
+    # noise +-0.5 deg): still one 11-s hold, as an oblique view reads a held tilt. Timed past
+    # the target it read 3 s and was flagged too short.
+    angle = profile([(3.0, 135.0)] + [(1.0, 140.0), (2.0, 140.0), (0.3, 137.7), (9.0, 137.7),
+                                      (1.0, 135.0), (3.0, 135.0)] * 2, 135.0)  # fmt: skip
+    rng = np.random.default_rng(3)
+    frames = sequence(lambda t: {"hip_angle_deg": angle(t) + rng.uniform(-0.5, 0.5)},
+                      duration=angle.duration, builder=supine_pose)  # fmt: skip
+    result = analyze("pelvic_tilt", frames)
+    assert len(result.reps) == 2
+    assert [r.faults for r in result.reps] == [[], []]
+    assert all(r.metrics["hold_s"] == pytest.approx(11.5, abs=1.0) for r in result.reps)
 
 
 def test_pelvic_tilt_wobble_not_judgeable():

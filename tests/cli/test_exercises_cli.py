@@ -112,3 +112,15 @@ def test_show_the_share_of_the_hold_a_signal_must_be_seen_on(tmp_path):
     bad = show_bridge_with(tmp_path, "[exercises.bridge.counting]\nmin_hold_seen = 1.5\n")
     assert bad.exit_code == 1
     assert "min_hold_seen" in bad.output and len(bad.output.strip().splitlines()) == 1
+
+
+def test_hold_plateau_shown_and_refused_for_reps(tmp_path):
+    result = runner.invoke(app, ["exercises", "show", "pelvic_tilt"])
+    assert result.exit_code == 0, result.output
+    assert "hold timed from this share of the way to its held level 0.5" in " ".join(
+        result.output.split()
+    )
+    bad = show_bridge_with(tmp_path, "[exercises.bridge.counting]\nhold_plateau = 0.5\n")
+    assert bad.exit_code == 1
+    assert "hold_plateau is for holds" in bad.output
+    assert len(bad.output.strip().splitlines()) == 1

@@ -243,6 +243,16 @@ def test_side_max_must_read_an_each_sided_signal(side_max, needle):
         ExerciseSpec.model_validate(raw)
 
 
+def test_hold_plateau_is_for_holds_only():
+    from formcheck.exercises.schema import ExerciseSpec
+
+    raw = builtin("pelvic_tilt").model_dump()
+    assert raw["counting"]["hold_plateau"] == 0.5
+    raw["counting"]["kind"] = "reps"
+    with pytest.raises(ValueError, match="hold_plateau is for holds"):
+        ExerciseSpec.model_validate(raw)
+
+
 def test_two_rules_of_a_fault_on_one_metric_are_rejected():
     from formcheck.exercises.schema import ExerciseSpec
 

@@ -102,8 +102,9 @@ class ExerciseAnalyzer:
         }
         self.keep_series = keep_series
         self._rep_kind = _KIND[counting.kind]
-        # Reps are timed on their own plateau; holds on the time past the target.
-        self._plateau = 0.85 if counting.kind == "reps" else None
+        # Reps are timed on their own plateau; holds on the time past the target unless
+        # the definition times them on their plateau too.
+        self._plateau = 0.85 if counting.kind == "reps" else counting.hold_plateau
         self._reset_state()
 
     def _new_rep(self) -> RepAccumulator:
@@ -189,11 +190,14 @@ class ExerciseAnalyzer:
         if in_rep and judged:
             assert cur is not None
             at_top = self._counter.phase is Phase.TOP
+            # A hold timed on its plateau may hover just under the target while it is held,
+            # so all its frames are candidates; a rep's plateau frames are all past it.
+            plateau_frame = self._plateau is not None and (at_top or self._rep_kind == "hold")
             self._acc.add(
                 values,
                 is_peak=cur.peak_s == t,
                 in_hold=at_top and self._plateau is None,
-                top_u=self._top_u(cur, t) if at_top and self._plateau is not None else None,
+                top_u=self._top_u(cur, t) if plateau_frame else None,
                 t=t,
             )
             side = winners.get(self.spec.side_signal or "")

@@ -174,7 +174,9 @@ def rep_timings(
     seen_start = not timing.started_before
     duration = end_s - timing.start_s if seen_start and not timing.cut else NAN
     top_in, top_out = timing.top_enter_s, timing.top_exit_s
-    if plateau is not None and len(timing.trace) >= 3 and seen_start:
+    # A hold first seen at the target has no start value: it is timed past the target.
+    known_start = seen_start and math.isfinite(timing.start_u)
+    if plateau is not None and len(timing.trace) >= 3 and known_start:
         ts = [p[0] for p in timing.trace]
         us = [p[1] for p in timing.trace]
         top = max(us) if peak_u is None else min(peak_u, max(us))

@@ -72,6 +72,7 @@ def show(
                 ("back at rest within this share of the rise", c.rest_return),
                 ("shortest dip back to rest that ends a rep (s)", c.min_rest_s),
                 ("hold statistics need the signal seen on this share of the hold", c.min_hold_seen),
+                ("hold timed from this share of the way to its held level", c.hold_plateau or 0.0),
             )
             if value
         )

@@ -162,6 +162,15 @@ class CountingSpec(_Strict):
         "statistics (hold_mean, hold_max: not judged), so a far limb glimpsed on the way up "
         "and hidden at the top is not judged as held low",
     )
+    hold_plateau: float | None = Field(
+        None,
+        gt=0.0,
+        lt=1.0,
+        description="holds: time the hold on its own plateau (from the first to the last frame "
+        "at least this share of the way from where the hold started to its held level) instead "
+        "of the time past the target, for a subtle hold whose size varies with the camera angle "
+        "and can settle just under the target while it is held",
+    )
     max_rep_s: float = Field(120.0, gt=0.0)
     baseline_s: float = Field(1.5, gt=0.0, description="Seconds of rest used to learn the baseline")
     rest_limit: float | None = Field(
@@ -184,6 +193,8 @@ class CountingSpec(_Strict):
 
     @model_validator(mode="after")
     def _check_thresholds(self) -> CountingSpec:
+        if self.hold_plateau is not None and self.kind != "holds":
+            raise ValueError("hold_plateau is for holds (reps are always timed on their plateau)")
         if self.kind == "cycles":
             if self.top <= 0:
                 raise ValueError("cycles need top > 0 (the swing either side of the centre)")
