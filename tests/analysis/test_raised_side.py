@@ -7,6 +7,7 @@ import math
 import pytest
 
 from formcheck.analysis.raised_side import RaisedSide
+from formcheck.exercises.schema import CountingSpec
 
 FPS = 30.0
 
@@ -23,7 +24,10 @@ def run(tracker: RaisedSide, left, right, seconds: float, at_rest: bool, t0: flo
 
 
 def tracker() -> RaisedSide:
-    return RaisedSide("leg", needed_s=0.3, still_within=10.0)
+    # Rest samples: still for 0.3 s, within max(top - start, 2 x hysteresis) = 10.
+    counting = CountingSpec(kind="reps", signal="limbs", reference="baseline", start=17.0,
+                            top=24.0, hysteresis=5.0, baseline_s=0.3)  # fmt: skip
+    return RaisedSide("leg", counting)
 
 
 def test_before_both_rests_are_known_the_higher_reading_wins():

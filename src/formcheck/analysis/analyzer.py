@@ -94,12 +94,12 @@ class ExerciseAnalyzer:
         self._counter: RepCounter | CycleCounter = (
             CycleCounter(counting) if counting.kind == "cycles" else RepCounter(counting)
         )
-        # Still means varying less than the counting thresholds' own spread.
-        still = max(abs(counting.top - counting.start), 2 * counting.hysteresis)
-        self._raised = {
-            name: RaisedSide(source, needed_s=counting.baseline_s, still_within=still)
-            for name, source in spec.side_max.items()
-        }
+        self._raised = {name: RaisedSide(src, counting) for name, src in spec.side_max.items()}
+        # Live cues judge no timing rule (a rep's timings are known once it ends), so the
+        # timings, which walk the whole rep, are left out of the per-frame metrics unless a
+        # live rule's condition reads one.
+        self._live_rules = [r for r in spec.faults if not r.metric.endswith("_s")]
+        self._live_timings = any((r.when_metric or "").endswith("_s") for r in self._live_rules)
         self.keep_series = keep_series
         self._rep_kind = _KIND[counting.kind]
         # Reps are timed on their own plateau; holds on the time past the target unless
@@ -209,8 +209,8 @@ class ExerciseAnalyzer:
             rep_event = self._on_event(ev) or rep_event
         if in_rep and cur is not None and cur.counted and cur.end_s is None:
             self._live_hits = evaluate(
-                [r for r in self.spec.faults if not r.metric.endswith("_s")],
-                self._acc.metrics(cur, t, self._plateau),
+                self._live_rules,
+                self._acc.metrics(cur, t, self._plateau, timings=self._live_timings),
                 self._current_side(),
             )
         elif not in_rep:

@@ -68,11 +68,7 @@ class RepCounter:
         self.spec = spec
         self.max_gap_s = max_gap_s
         self._sign = 1.0 if spec.direction == "up" else -1.0
-        self._baseline = RestLevel(
-            window_s=30.0,
-            needed_s=spec.baseline_s,
-            still_within=max(abs(spec.top - spec.start), 2 * spec.hysteresis),
-        )
+        self._baseline = RestLevel.for_counting(spec)
         self.reset()
 
     def reset(self) -> None:

@@ -126,9 +126,13 @@ class RepAccumulator:
         return {name: r for name, r in stats.items() if r.n >= self.min_hold_seen * frames}
 
     def metrics(
-        self, timing: RepTiming, end_s: float, plateau: float | None = 0.85
+        self, timing: RepTiming, end_s: float, plateau: float | None = 0.85, timings: bool = True
     ) -> dict[str, float]:
-        """All metrics of the rep so far. Missing values are NaN (not judged)."""
+        """All metrics of the rep so far. Missing values are NaN (not judged).
+
+        ``timings=False`` leaves out lift, hold, lowering and duration (they walk the
+        whole rep): for the live cues, read every frame, which judge no timing rule.
+        """
         out: dict[str, float] = {}
         names = set(self.whole) | set(self.at_peak)
         holds = self._hold_stats(timing, plateau)
@@ -146,8 +150,9 @@ class RepAccumulator:
             out[f"hold_mean.{name}"] = h.total / h.n if h else NAN
             out[f"hold_max.{name}"] = h.hi if h else NAN
             out[f"hold_rise.{name}"] = h.total / h.n - first if h else NAN
-        peak = self.peak_u if self.top else None
-        out.update(rep_timings(timing, end_s, plateau, peak_u=peak))
+        if timings:
+            peak = self.peak_u if self.top else None
+            out.update(rep_timings(timing, end_s, plateau, peak_u=peak))
         return out
 
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 import math
 
 from formcheck.analysis.rest_level import RestLevel
+from formcheck.exercises.schema import CountingSpec
+from formcheck.landmarks import Side
 
-SIDES = ("left", "right")
+SIDES = tuple(s.value for s in Side)
 
 
 class RaisedSide:
@@ -22,16 +24,13 @@ class RaisedSide:
 
     Args:
         source: the each-sided signal's name (values ``{source}_left`` / ``_right``).
-        needed_s: how long a side must be still for a rest sample.
-        still_within: how much a still side may vary (the counting signal's units).
-        window_s: how far back rest samples are kept.
+        counting: the exercise's counting settings; each side's rest level is learned
+            as the counter learns its own (still for ``baseline_s``, in its units).
     """
 
-    def __init__(
-        self, source: str, needed_s: float, still_within: float, window_s: float = 30.0
-    ) -> None:
+    def __init__(self, source: str, counting: CountingSpec) -> None:
         self.source = source
-        self._rest = {s: RestLevel(window_s, needed_s, still_within) for s in SIDES}
+        self._rest = {s: RestLevel.for_counting(counting) for s in SIDES}
 
     def reset(self) -> None:
         for level in self._rest.values():

@@ -7,6 +7,8 @@ from statistics import median
 
 import numpy as np
 
+from formcheck.exercises.schema import CountingSpec
+
 
 class RestLevel:
     """Rest level learned from the patient's own still periods (sliding window).
@@ -25,6 +27,13 @@ class RestLevel:
         self._recent: deque[tuple[float, float]] = deque()
         self._samples: deque[tuple[float, float]] = deque()
         self._cached: tuple[float, float] | None = None  # (time computed, value)
+
+    @classmethod
+    def for_counting(cls, spec: CountingSpec, window_s: float = 30.0) -> RestLevel:
+        """The rest level of a signal counted by ``spec`` (or read in its units): still for
+        ``baseline_s``, varying less than the counting thresholds' own spread."""
+        still = max(abs(spec.top - spec.start), 2 * spec.hysteresis)
+        return cls(window_s, needed_s=spec.baseline_s, still_within=still)
 
     def add(self, t: float, u: float) -> None:
         self._recent.append((t, u))
