@@ -111,3 +111,19 @@ def test_the_plateau_is_set_by_the_level_held_not_by_a_few_frame_jump():
     for u in us:
         bare.add({"u": u}, is_peak=False, top_u=u)
     assert bare.metrics(timing, 3.0, plateau=0.85)["hold_s"] < 0.1
+
+
+def test_metrics_without_timings_are_the_same_less_the_timings():
+    # The live cues read the metrics every frame without the timings (they walk the rep).
+    acc = RepAccumulator()
+    timing = RepTiming(start_s=0.0, start_u=0.0)
+    for i, u in enumerate([10.0, 60.0, 100.0, 100.0, 98.0, 100.0, 50.0]):
+        t = 0.2 * i
+        timing.trace.append((t, u))
+        acc.add({"u": u}, is_peak=u == 100.0 and i == 2, top_u=u if u >= 90 else None, t=t)
+    full = acc.metrics(timing, 1.4)
+    bare = acc.metrics(timing, 1.4, timings=False)
+    timing_keys = {"lift_s", "hold_s", "lower_s", "duration_s"}
+    assert timing_keys <= set(full) and not timing_keys & set(bare)
+    rest = {k: v for k, v in full.items() if k not in timing_keys}
+    assert bare == pytest.approx(rest, nan_ok=True)
