@@ -220,3 +220,14 @@ def test_factory_pose_measures_back():
     for angle in (120.0, 150.0, 178.0, 200.0):
         values, _ = measure(spec.signals, supine_pose(angle), visibility(), Side.LEFT, 480)
         assert values["hip_angle"] == pytest.approx(angle, abs=1e-6)
+
+
+def test_oblique_view_resting_high_counts_full_and_sagging_lifts():
+    # 30 deg off side-on the picture stretches the hip angle towards 180: the rest reads
+    # ~165 deg, a full lift rises ~27 deg and a sagging one only ~7.5. Both count (the
+    # sagging one with its fault); the rest is the patient's own, not the top of a lift.
+    rest = 165.0
+    segments = [*bridge_rep(rest, 192.0), *bridge_rep(rest, rest + 7.5)] * 2 + [(1.0, rest)]
+    result = run(segments, start=rest)
+    assert len(result.reps) == 4
+    assert faults_of(result) == [[], ["sagging_hips"], [], ["sagging_hips"]]
