@@ -45,7 +45,14 @@ def test_fault_tallies_count_tp_fp_fn_and_false_faults_on_clean_reps():
 
 @pytest.mark.parametrize(
     ("tp", "fp", "fn", "f1"),
-    [(2, 0, 0, 1.0), (1, 1, 0, 2 / 3), (0, 1, 1, 0.0), (0, 0, 0, math.nan)],
+    [
+        (2, 0, 0, 1.0),
+        (1, 1, 0, 2 / 3),
+        (0, 1, 1, 0.0),
+        (0, 0, 2, 0.0),
+        (0, 0, 0, math.nan),
+        (0, 3, 0, math.nan),
+    ],  # no labelled case: F1 undefined, the false alarms stay in fp
 )
 def test_f1(tp: int, fp: int, fn: int, f1: float):
     got = FaultTally(tp, fp, fn).f1
@@ -104,3 +111,18 @@ def test_bad_label_files_are_input_errors(tmp_path: Path, content: str):
     path.write_text(content)
     with pytest.raises(InputError):
         load_labels(path)
+
+
+def test_a_fault_never_labelled_shows_its_false_alarms_not_an_f1():
+    from formcheck.eval.runner import markdown_table
+
+    faults = {"sagging_hips": FaultTally(1, 0, 0), "feet_lifting": FaultTally(0, 2, 0)}
+    score = ClipScore("c", "bridge", "synthetic", 2, 2, True, 1.0, faults=faults,
+                      clean_reps=1, clean_reps_flagged=1)  # fmt: skip
+    total = overall([score])
+    assert math.isnan(total.faults["feet_lifting"].f1)
+    table = markdown_table([score], total, "t")
+    assert "| feet_lifting | 0 | 2 | 0 | 0.00 | - | - |" in table
+    assert "| sagging_hips | 1 | 0 | 0 | 1.00 | 1.00 | 1.00 |" in table
+    assert "F1 is blank for a fault the labels never contain" in table
+    assert total.false_fault_rate == 1.0  # the false alarm still counts against clean reps

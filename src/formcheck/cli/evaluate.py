@@ -122,6 +122,9 @@ def eval_command(
             f"{_f(total.median_angle_error)} deg, frames with a pose {_f(total.pose_share, True)}"
         )
         for f, t in total.faults.items():
+            if t.tp + t.fn == 0:  # never labelled: only its false alarms can be told
+                console.print(f"  {f}: not in the labels, {t.fp} false alarm(s)")
+                continue
             console.print(
                 f"  {f}: precision {_f(t.precision)}, recall {_f(t.recall)}, F1 {_f(t.f1)}"
             )

@@ -52,9 +52,14 @@ class FaultTally:
 
     @property
     def f1(self) -> float:
+        # Undefined without labelled cases (no recall): a fault the labels never contain
+        # would read F1 0 for a single false alarm, which says nothing of how well it is
+        # found. Its false alarms stay in ``fp`` and in the false-fault rate.
         p, r = self.precision, self.recall
-        if math.isnan(p) or math.isnan(r) or p + r == 0:
-            return math.nan if (math.isnan(p) and math.isnan(r)) else 0.0
+        if math.isnan(r):
+            return math.nan
+        if math.isnan(p) or p + r == 0:
+            return 0.0
         return 2 * p * r / (p + r)
 
 
