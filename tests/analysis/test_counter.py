@@ -132,6 +132,38 @@ def test_nan_and_gaps():
     assert c.count == 1
 
 
+def drive_carry(counter, values, carried):
+    """Like ``drive``; frames where ``carried(t)`` are unjudged with the person still there."""
+    events = []
+    for i, v in enumerate(values):
+        t = i / FPS
+        c = carried(t)
+        events += [(e.kind, round(e.t, 3)) for e in counter.update(t, v, not c, carry=c)]
+    events += [(e.kind, "end") for e in counter.finish(len(values) / FPS)]
+    return events
+
+
+def test_a_hold_carries_on_through_a_doubted_pose():
+    # Holding from 1 s; from 1.5 s to 6.5 s the pose is doubted (values wild): one hold,
+    # counted during the doubt (its time at the top goes on), ending at the real release.
+    c = RepCounter(spec(kind="holds", min_top_s=2.0), max_gap_s=1.0)
+    values = hold(0.0, 1) + hold(25.0, 0.5) + hold(-40.0, 5.0) + hold(25.0, 1) + hold(0.0, 1)
+    events = drive_carry(c, values, lambda t: 1.5 <= t < 6.5)
+    assert c.count == 1
+    assert [k for k, _ in events] == ["started", "counted", "finished"]
+    assert events[1][1] == pytest.approx(3.0, abs=0.1)  # 2 s after reaching the top
+    assert c.current is not None and c.current.end_s == pytest.approx(7.5, abs=0.2)
+    assert not c.current.cut
+
+
+def test_a_doubted_pose_away_from_the_top_is_a_gap():
+    # At rest when the doubt starts: the same as any long gap (no rep, back to setup).
+    c = RepCounter(spec(), max_gap_s=1.0)
+    values = hold(0.0, 1) + hold(25.0, 3.0) + hold(0.0, 1)
+    drive_carry(c, values, lambda t: 0.5 <= t < 4.0)
+    assert c.count == 0
+
+
 def test_rep_counter_rejects_cycles():
     with pytest.raises(ValueError):
         RepCounter(CountingSpec(kind="cycles", signal="s", start=0.0, top=1.0, hysteresis=0.2))

@@ -237,6 +237,29 @@ def test_childs_pose_hold():
     assert rep.faults == []
 
 
+def test_childs_pose_hold_carried_through_a_squeezed_skeleton():
+    # Folded face-down, the model can fit a whole lying body into the folded outline for
+    # seconds: half the size, the hip read straight. The hold goes on through it (one hold,
+    # its full time), and those seconds are reported as not judged, with the reason.
+    incline = profile([(1.0, 85.0), (0.5, 10.0), (10.0, 10.0), (0.5, 85.0), (1.0, 85.0)], 85.0)
+
+    def builder(torso_incline_deg, squeezed=False, **kw):
+        if squeezed:
+            return supine_pose(175.0, scale=0.45, **kw)
+        return kneeling_pose(torso_incline_deg, **kw)
+
+    def fn(t):
+        return {"torso_incline_deg": incline(t), "squeezed": 4.0 <= t < 9.0}
+
+    result = analyze("childs_pose", sequence(fn, duration=incline.duration, builder=builder))
+    assert len(result.reps) == 1
+    assert result.reps[0].metrics["hold_s"] == pytest.approx(10.0, abs=0.8)
+    spans = [u for u in result.unjudged if u.reason.startswith("Body shape unclear")]
+    assert len(spans) == 1
+    assert spans[0].start_s == pytest.approx(4.0, abs=0.1)
+    assert spans[0].end_s == pytest.approx(9.0, abs=0.1)
+
+
 def test_childs_pose_hips_off_heels():
     # Hips high (knee 65 deg), the trunk folded down over the thighs.
     assert childs_pose(knee=65.0, folded=-20.0).reps[0].faults == ["hips_off_heels"]

@@ -20,15 +20,19 @@ from formcheck.analysis.raised_side import RaisedSide
 from formcheck.analysis.state import FrameAnalysis, FrameStatus, Phase, RepEvent
 from formcheck.exercises.schema import ExerciseSpec
 from formcheck.report.model import FaultEvent, Rep, UnjudgedSpan
+from formcheck.signals.body_scale import BodyScaleCheck
 from formcheck.signals.measure import measure
 from formcheck.signals.side import NearSideTracker
 from formcheck.signals.smoothing import LandmarkSmoother, SmoothingConfig
-from formcheck.signals.view import check_frame
+from formcheck.signals.view import FrameCheck, check_frame
 from formcheck.types import PoseFrame
 
 _KIND = {"reps": "rep", "holds": "hold", "cycles": "cycle"}
 _RATIO_STEP = 0.01
 _RATIO_BINS = 200
+_UNCLEAR = FrameCheck(
+    FrameStatus.UNCLEAR_POSE, "Body shape unclear to the camera (folded or hidden)"
+)
 
 
 @dataclass
@@ -90,6 +94,7 @@ class ExerciseAnalyzer:
         self.spec = spec
         self._smoother = LandmarkSmoother(smoothing or smoothing_for(spec))
         self._side = NearSideTracker()
+        self._scale = BodyScaleCheck()
         counting = spec.counting
         self._counter: RepCounter | CycleCounter = (
             CycleCounter(counting) if counting.kind == "cycles" else RepCounter(counting)
@@ -131,6 +136,7 @@ class ExerciseAnalyzer:
         self._partial = 0
         for raised in self._raised.values():
             raised.reset()
+        self._scale.reset()
 
     # -- per frame ------------------------------------------------------------------
     def step(self, pose: PoseFrame) -> FrameAnalysis:
@@ -151,12 +157,19 @@ class ExerciseAnalyzer:
             self.spec.view,
             self.spec.position,
         )
+        # The model's own output, before visibility gating drops the very points that shrank.
+        # A squeezed skeleton's other verdicts (a limb out of view, the wrong view) are no
+        # better than its angles; the person is still there.
+        if not self._scale.update(t, pose.xy) and check.status is not FrameStatus.NO_PERSON:
+            check = _UNCLEAR
         judged = check.status is FrameStatus.OK and (
             check.in_position or self._counter.phase is not Phase.SETUP
         )
         values: dict[str, float]
         winners: dict[str, str] = {}
-        if smooth.xy is not None and smooth.visibility is not None:
+        # A squeezed skeleton's angles are not measurements: its frames read as blanks.
+        shaped = check.status is not FrameStatus.UNCLEAR_POSE
+        if smooth.xy is not None and smooth.visibility is not None and shaped:
             values, winners = measure(
                 self.spec.signals,
                 smooth.xy,
@@ -183,7 +196,9 @@ class ExerciseAnalyzer:
 
         self._track_unjudged(t, check.status, check.message)
         primary = values.get(self.spec.counting.signal, math.nan)
-        events = self._counter.update(t, primary, judged)
+        # The person is still there: a hold (or a rep's top) carries on through the doubt.
+        carry = check.status is FrameStatus.UNCLEAR_POSE
+        events = self._counter.update(t, primary, judged, carry=carry)
 
         cur = self._counter.current
         in_rep = cur is not None and cur.end_s is None

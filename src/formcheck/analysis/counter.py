@@ -123,9 +123,19 @@ class RepCounter:
         return self._window_sum / len(win)
 
     # -- stepping -------------------------------------------------------------------
-    def update(self, t: float, value: float, valid: bool) -> list[CounterEvent]:
-        """Advance by one frame. ``valid`` is False when the frame cannot be judged."""
+    def update(
+        self, t: float, value: float, valid: bool, *, carry: bool = False
+    ) -> list[CounterEvent]:
+        """Advance by one frame. ``valid`` is False when the frame cannot be judged.
+
+        ``carry`` marks an unjudged frame in which the person is still there (their pose
+        is doubted): a rep or hold at its top carries on through such frames, however
+        many, instead of being cut by the gap; in any other phase they are a gap.
+        """
         events: list[CounterEvent] = []
+        if carry and self.phase is Phase.TOP:
+            self._last_valid_t = t  # a gap after the doubt counts from its end
+            return self._maybe_count(t)  # the time at the top goes on
         if not valid or math.isnan(value):
             gap_start = self._last_valid_t
             if gap_start is not None and t - gap_start > self.max_gap_s and self.current:
@@ -372,7 +382,12 @@ class CycleCounter:
         return t0
 
     # -- stepping -------------------------------------------------------------------
-    def update(self, t: float, value: float, valid: bool) -> list[CounterEvent]:
+    def update(
+        self, t: float, value: float, valid: bool, *, carry: bool = False
+    ) -> list[CounterEvent]:
+        """Advance by one frame; ``carry`` is accepted for the counters' common interface,
+        but a swing is movement, which a doubted pose does not show: such frames are a gap."""
+        del carry
         events: list[CounterEvent] = []
         if not valid or math.isnan(value):
             if self._last_valid_t is not None and t - self._last_valid_t > self.max_gap_s:

@@ -24,6 +24,7 @@ class FrameStatus(str, Enum):
     OUT_OF_FRAME = "out_of_frame"  # a needed body part is outside the picture
     LOW_VISIBILITY = "low_visibility"
     WRONG_VIEW = "wrong_view"
+    UNCLEAR_POSE = "unclear_pose"  # a person is there, but the skeleton has lost its shape
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ DEFAULT_STATUS_MESSAGES: dict[FrameStatus, str] = {
     FrameStatus.OUT_OF_FRAME: "Move fully into the picture",
     FrameStatus.LOW_VISIBILITY: "Body not clearly visible",
     FrameStatus.WRONG_VIEW: "Turn side-on to the camera",
+    FrameStatus.UNCLEAR_POSE: "Body shape unclear",
 }
 
 
