@@ -25,6 +25,8 @@ _SEGMENTS = tuple(
     for side in (Side.LEFT, Side.RIGHT)
     for a, b in (("shoulder", "hip"), ("hip", "knee"))
 )
+_FROM = np.array([int(a) for a, _ in _SEGMENTS])
+_TO = np.array([int(b) for _, b in _SEGMENTS])
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,8 @@ class BodyScaleConfig:
 
 def segment_lengths(xy: np.ndarray) -> np.ndarray:
     """Lengths in pixels of the trunk and thigh segments, both sides."""
-    return np.array([float(np.hypot(*(xy[a] - xy[b]))) for a, b in _SEGMENTS])
+    d = xy[_FROM] - xy[_TO]
+    return np.sqrt((d * d).sum(axis=1))
 
 
 class BodyScaleCheck:
@@ -78,8 +81,11 @@ class BodyScaleCheck:
 
     def ratio(self, xy: np.ndarray) -> float:
         """This skeleton's size over the body's recent size (nan before one is known)."""
+        return self._ratio(segment_lengths(xy))
+
+    def _ratio(self, lengths: np.ndarray) -> float:
         with np.errstate(invalid="ignore", divide="ignore"):
-            r = segment_lengths(xy) / self._ref
+            r = lengths / self._ref
         r = r[np.isfinite(r)]
         return float(np.median(r)) if r.size else math.nan
 
@@ -89,7 +95,7 @@ class BodyScaleCheck:
             return True
         lengths = segment_lengths(xy)
         cfg = self.config
-        ratio = self.ratio(xy)
+        ratio = self._ratio(lengths)
         if self._doubt_since is not None:
             if ratio >= cfg.recover_ratio or t - self._doubt_since > cfg.max_doubt_s:
                 self._doubt_since = None
