@@ -126,3 +126,14 @@ def test_a_fault_never_labelled_shows_its_false_alarms_not_an_f1():
     assert "| sagging_hips | 1 | 0 | 0 | 1.00 | 1.00 | 1.00 |" in table
     assert "F1 is blank for a fault the labels never contain" in table
     assert total.false_fault_rate == 1.0  # the false alarm still counts against clean reps
+
+
+def test_terminal_summary_line_of_a_fault_never_labelled():
+    from formcheck.cli.evaluate import fault_line
+
+    assert fault_line("feet_lifting", FaultTally(0, 4, 0)) == (
+        "  feet_lifting: not in the labels, 4 false alarm(s)"
+    )
+    assert fault_line("sagging_hips", FaultTally(1, 1, 0)) == (
+        "  sagging_hips: precision 0.50, recall 1.00, F1 0.67"
+    )

@@ -6,7 +6,7 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,6 +16,9 @@ from rich.table import Table
 from formcheck.cli.app import app
 from formcheck.cli.common import check_outputs, user_errors
 from formcheck.eval.suite import DEFAULT_SEED_BASE
+
+if TYPE_CHECKING:
+    from formcheck.eval.metrics import FaultTally
 
 console = Console(highlight=False)
 
@@ -30,6 +33,13 @@ def _progress(quiet: bool) -> Progress:
         disable=quiet,
         transient=True,
     )
+
+
+def fault_line(fault: str, t: FaultTally) -> str:
+    """One fault's scores for the terminal summary."""
+    if t.tp + t.fn == 0:  # never labelled: only its false alarms can be told
+        return f"  {fault}: not in the labels, {t.fp} false alarm(s)"
+    return f"  {fault}: precision {_f(t.precision)}, recall {_f(t.recall)}, F1 {_f(t.f1)}"
 
 
 def _f(v: float, pct: bool = False) -> str:
@@ -122,12 +132,7 @@ def eval_command(
             f"{_f(total.median_angle_error)} deg, frames with a pose {_f(total.pose_share, True)}"
         )
         for f, t in total.faults.items():
-            if t.tp + t.fn == 0:  # never labelled: only its false alarms can be told
-                console.print(f"  {f}: not in the labels, {t.fp} false alarm(s)")
-                continue
-            console.print(
-                f"  {f}: precision {_f(t.precision)}, recall {_f(t.recall)}, F1 {_f(t.f1)}"
-            )
+            console.print(fault_line(f, t))
     if total.failed:
         raise typer.Exit(code=1)
 
