@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from factories import analyze, kneeling_pose, profile, sequence, supine_pose, tabletop_pose
+from formcheck.analysis.analyzer import ExerciseAnalyzer
+from formcheck.exercises.loader import builtin
 
 # -- bird-dog ------------------------------------------------------------------------
 
@@ -251,7 +253,11 @@ def test_childs_pose_hold_carried_through_a_squeezed_skeleton():
     def fn(t):
         return {"torso_incline_deg": incline(t), "squeezed": 4.0 <= t < 9.0}
 
-    result = analyze("childs_pose", sequence(fn, duration=incline.duration, builder=builder))
+    frames = sequence(fn, duration=incline.duration, builder=builder)
+    analyzer = ExerciseAnalyzer(builtin("childs_pose"))
+    cues = {round(f.timestamp_s, 2): analyzer.step(f).cue for f in frames}
+    result = analyzer.finish()
+    assert cues[6.0] == builtin("childs_pose").cues.top  # the hold's cue, not the camera's
     assert len(result.reps) == 1
     assert result.reps[0].metrics["hold_s"] == pytest.approx(10.0, abs=0.8)
     spans = [u for u in result.unjudged if u.reason.startswith("Body shape unclear")]

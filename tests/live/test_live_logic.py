@@ -38,6 +38,18 @@ def test_priorities_setup_over_fault_over_phase():
     assert candidate(analysis(phase=Phase.TOP, cue="Hold")).priority is Priority.PHASE
 
 
+def test_a_hold_carried_through_a_doubted_pose_keeps_its_cue():
+    # Face down in child's pose the model may lose the body's shape: the hold goes on, and
+    # the patient hears the hold cue, not a camera complaint; before the hold, the complaint.
+    unclear = {"status": FrameStatus.UNCLEAR_POSE, "status_message": "Body shape unclear"}
+    assert candidate(analysis(phase=Phase.TOP, cue="Breathe", **unclear)) == Cue(
+        "Breathe", Priority.PHASE
+    )
+    assert candidate(analysis(phase=Phase.SETUP, cue="Breathe", **unclear)) == Cue(
+        "Body shape unclear", Priority.SETUP
+    )
+
+
 def test_one_cue_at_a_time_with_minimum_display_and_cooldown():
     coach = Coach(CoachConfig(min_show_s=2.0, cooldown_s=6.0))
     lift, hold = Cue("Lift", Priority.PHASE), Cue("Hold", Priority.PHASE)

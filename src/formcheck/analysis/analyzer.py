@@ -277,6 +277,8 @@ class ExerciseAnalyzer:
         return max(self._rep_side_votes, key=lambda s: self._rep_side_votes[s])
 
     def _cue(self, message: str, status: FrameStatus) -> str | None:
+        if status is FrameStatus.UNCLEAR_POSE and self._counter.phase is Phase.TOP:
+            return self.spec.cues.top or None  # the hold carries on through the doubt
         if status is not FrameStatus.OK:
             return message or None
         if message and self._counter.phase is Phase.SETUP:

@@ -49,6 +49,10 @@ class CoachDecision:
 
 def candidate(analysis: FrameAnalysis) -> Cue | None:
     """The cue this frame asks for, with its priority (the analyzer already chose the text)."""
+    if analysis.status is FrameStatus.UNCLEAR_POSE and analysis.phase is Phase.TOP:
+        # A hold carried through a doubted pose (face down in child's pose): the patient is
+        # doing it right, so keep cueing the hold rather than talk about the camera.
+        return Cue(analysis.cue, Priority.PHASE) if analysis.cue else None
     if analysis.status is not FrameStatus.OK:
         text = analysis.status_message or analysis.cue
         return Cue(text, Priority.SETUP) if text else None
