@@ -168,8 +168,8 @@ class ExerciseAnalyzer:
         values: dict[str, float]
         winners: dict[str, str] = {}
         # A squeezed skeleton's angles are not measurements: its frames read as blanks.
-        shaped = check.status is not FrameStatus.UNCLEAR_POSE
-        if smooth.xy is not None and smooth.visibility is not None and shaped:
+        unclear = check.status is FrameStatus.UNCLEAR_POSE
+        if smooth.xy is not None and smooth.visibility is not None and not unclear:
             values, winners = measure(
                 self.spec.signals,
                 smooth.xy,
@@ -197,8 +197,7 @@ class ExerciseAnalyzer:
         self._track_unjudged(t, check.status, check.message)
         primary = values.get(self.spec.counting.signal, math.nan)
         # The person is still there: a hold (or a rep's top) carries on through the doubt.
-        carry = check.status is FrameStatus.UNCLEAR_POSE
-        events = self._counter.update(t, primary, judged, carry=carry)
+        events = self._counter.update(t, primary, judged, carry=unclear)
 
         cur = self._counter.current
         in_rep = cur is not None and cur.end_s is None

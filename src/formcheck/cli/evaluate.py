@@ -37,7 +37,7 @@ def _progress(quiet: bool) -> Progress:
 
 def fault_line(fault: str, t: FaultTally) -> str:
     """One fault's scores for the terminal summary."""
-    if t.tp + t.fn == 0:  # never labelled: only its false alarms can be told
+    if not t.labelled:  # only its false alarms can be told
         return f"  {fault}: not in the labels, {t.fp} false alarm(s)"
     return f"  {fault}: precision {_f(t.precision)}, recall {_f(t.recall)}, F1 {_f(t.f1)}"
 
@@ -109,7 +109,7 @@ def eval_command(
             table.add_column(col)
         for s in scores:
             found = ", ".join(
-                f"{f}:{t.tp}/{t.tp + t.fn}" for f, t in s.faults.items() if t.tp + t.fn
+                f"{f}:{t.tp}/{t.tp + t.fn}" for f, t in s.faults.items() if t.labelled
             )
             angle = ", ".join(f"{k} {v:.1f}" for k, v in s.angle_errors.items())
             table.add_row(

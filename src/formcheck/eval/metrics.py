@@ -43,6 +43,11 @@ class FaultTally:
         self.fn += other.fn
 
     @property
+    def labelled(self) -> bool:
+        """Whether the labels contain this fault at all (else only false alarms can be told)."""
+        return self.tp + self.fn > 0
+
+    @property
     def precision(self) -> float:
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else math.nan
 
@@ -55,9 +60,9 @@ class FaultTally:
         # Undefined without labelled cases (no recall): a fault the labels never contain
         # would read F1 0 for a single false alarm, which says nothing of how well it is
         # found. Its false alarms stay in ``fp`` and in the false-fault rate.
-        p, r = self.precision, self.recall
-        if math.isnan(r):
+        if not self.labelled:
             return math.nan
+        p, r = self.precision, self.recall
         if math.isnan(p) or p + r == 0:
             return 0.0
         return 2 * p * r / (p + r)

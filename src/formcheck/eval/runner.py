@@ -139,7 +139,7 @@ def markdown_table(scores: Sequence[ClipScore], total: Overall, title: str) -> s
                 f"| {f} | {t.tp} | {t.fp} | {t.fn} | {_fmt(t.precision)} | {_fmt(t.recall)} "
                 f"| {_fmt(t.f1)} |"
             )
-        if any(t.tp + t.fn == 0 for t in total.faults.values()):
+        if not all(t.labelled for t in total.faults.values()):
             lines += ["", "F1 is blank for a fault the labels never contain: its false alarms "
                       "are in FP and in the false faults on clean reps."]  # fmt: skip
         lines.append("")

@@ -98,10 +98,11 @@ class BodyScaleCheck:
         lengths = segment_lengths(xy)
         cfg = self.config
         ratio = self._ratio(lengths)
+        full = ratio >= cfg.recover_ratio  # False before a size is known (nan)
         if self._doubt_since is not None:
-            if ratio >= cfg.recover_ratio or t - self._doubt_since > cfg.max_doubt_s:
+            if full or t - self._doubt_since > cfg.max_doubt_s:
                 self._doubt_since = None
-                if not ratio >= cfg.recover_ratio:
+                if not full:
                     self._ref = np.full(len(_SEGMENTS), np.nan)  # the new size is real
         elif ratio < cfg.collapse_ratio:
             self._doubt_since = t
@@ -110,7 +111,7 @@ class BodyScaleCheck:
         # Only a body clearly its own size teaches the size: one in the band between the
         # two ratios is believed, but learning from it would let a slow squeeze drag the
         # size down with it.
-        if math.isnan(ratio) or ratio >= cfg.recover_ratio:
+        if full or math.isnan(ratio):
             a = 1.0
             if self._t is not None:
                 a = 1.0 - math.exp(-max(0.0, t - self._t) / cfg.time_constant_s)
