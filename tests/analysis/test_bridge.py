@@ -231,3 +231,23 @@ def test_oblique_view_resting_high_counts_full_and_sagging_lifts():
     result = run(segments, start=rest)
     assert len(result.reps) == 4
     assert faults_of(result) == [[], ["sagging_hips"], [], ["sagging_hips"]]
+
+
+def test_high_camera_rest_past_the_rest_limit_counts_every_lift():
+    # A camera high above the mat (40 deg) stretches the hip angle in the picture past
+    # 180: the rest reads ~174, beyond rest_limit, and each lift rises to ~197. The rest
+    # is the patient's own (they lift from it), not the top of a rep begun before the clip.
+    rest = 174.0
+    assert rest > builtin("bridge").counting.rest_limit
+    result = run([*bridge_rep(rest, 197.0)] * 4 + [(1.0, rest)], start=rest)
+    assert len(result.reps) == 4
+    assert result.partial_reps == 0
+    assert all(abs(r.peak_s - (5.0 * i + 2.75)) <= 0.3 for i, r in enumerate(result.reps))
+
+
+def test_clip_opening_at_the_top_past_the_rest_limit_then_lowering_is_partial():
+    # The opening level is past the limit and the signal then falls back within it: that
+    # level was the top of a rep begun before the clip (partial), not the rest.
+    result = run([(1.5, TOP), (1.5, REST), *bridge_rep(), (1.0, REST)], start=TOP)
+    assert len(result.reps) == 1
+    assert result.partial_reps == 1

@@ -265,3 +265,18 @@ def test_cycle_times_span_both_swings():
     assert rep.start_s == pytest.approx(2.0, abs=0.1)  # left neutral
     assert 3.5 <= rep.peak_s <= 5.0  # the second swing's turning point
     assert 5.0 <= rep.end_s <= 5.6  # on the way back from it
+
+
+def test_rest_past_rest_limit_is_provisional():
+    s = spec(reference="baseline", start=3.0, top=6.0, hysteresis=1.0, baseline_s=0.5,
+             rest_limit=100.0)  # fmt: skip
+    # Resting past the limit and lifting from it: the level was the rest.
+    c = RepCounter(s)
+    events = drive(c, (hold(104.0, 1) + hold(115.0, 1)) * 3 + hold(104.0, 1))
+    assert c.count == 3
+    assert [k for k, _ in events].count("abandoned") == 0
+    # Still past the limit, then back within it: the opening level was a top (partial).
+    c = RepCounter(s)
+    events = drive(c, hold(115.0, 1) + hold(90.0, 1) + hold(101.0, 1) + hold(90.0, 1))
+    assert c.count == 1
+    assert events[0][0] == "abandoned"

@@ -81,6 +81,9 @@ class RepCounter:
         self._settle: tuple[float, float] | None = None  # (t crossed to rest, lowest u since)
         self._top_since: float | None = None
         self._below: tuple[float, float] | None = None  # (t, lowest u) of a dip below rest
+        # When a rest level beyond rest_limit was taken at the opening: maybe a top (see
+        # _opened_at_top).
+        self._opening: float | None = None
         self._window: deque[tuple[float, float]] = deque()  # samples for smooth_s
         self._window_sum = 0.0
         self._baseline.reset()
@@ -93,9 +96,6 @@ class RepCounter:
         if not self._baseline.ready:
             return None
         base = self._baseline.value()
-        if spec.rest_limit is not None:
-            # A clip that opens at the top must not make the top look like rest.
-            base = min(base, s * spec.rest_limit)
         return base + s * spec.start, base + s * spec.top
 
     def thresholds(self) -> dict[str, float]:
@@ -143,6 +143,7 @@ class RepCounter:
                 self.phase = Phase.SETUP
             if gap_start is not None and t - gap_start > self.max_gap_s:
                 self.phase = Phase.SETUP
+                self._opening = None
             return events
         self._last_valid_t = t
         u = self._sign * self._smoothed(t, value)
@@ -158,6 +159,8 @@ class RepCounter:
             if u < start_u:
                 self.phase = Phase.REST
                 self._valley = (t, u)
+                if self._baseline.ready and self._beyond_rest_limit(self._baseline.value()):
+                    self._opening = t
             elif u >= top_u:
                 # Already at the target when we first see the patient: a rep whose
                 # start we missed is partial; a hold is timed from here.
@@ -169,8 +172,10 @@ class RepCounter:
 
         if self.phase is Phase.REST:
             events += self._settling(t, u)
+            events += self._opened_at_top(t, u)
             if u >= start_u:
                 events += self._end_settle(t)
+                self._opening = None  # lifted from it: it was a rest
                 start, start_u = self._valley if self._valley else (t, u)
                 self.current = RepTiming(start_s=start, start_u=start_u, trace=[(start, start_u)])
                 self.phase = Phase.RISING
@@ -227,6 +232,21 @@ class RepCounter:
                 return events
             self._below = None
         return events
+
+    def _beyond_rest_limit(self, u: float) -> bool:
+        limit = self.spec.rest_limit
+        return limit is not None and u > self._sign * limit
+
+    def _opened_at_top(self, t: float, u: float) -> list[CounterEvent]:
+        """A rest level beyond ``rest_limit`` seen first (at the clip's opening or after a
+        gap) is provisional: a high camera stretches the rest itself past the limit, and
+        then the lifts rise from it. Once the signal falls back within the limit instead,
+        that level was the top of a rep begun before we could see it: a partial rep."""
+        if self._opening is None or self._beyond_rest_limit(u):
+            return []
+        t0, self._opening = self._opening, None
+        rep = RepTiming(start_s=t0, started_before=True, top_enter_s=t0, end_s=t)
+        return [CounterEvent("abandoned", t, rep)]
 
     def _rest_exit_u(self, exit_u: float, cur: RepTiming) -> float:
         """Where the lowering counts as back at rest: below the start threshold, or (with

@@ -175,8 +175,10 @@ class CountingSpec(_Strict):
     baseline_s: float = Field(1.5, gt=0.0, description="Seconds of rest used to learn the baseline")
     rest_limit: float | None = Field(
         None,
-        description="baseline: the rest value can be no further towards the target than this "
-        "(absolute), so a clip that opens at the top does not take the top for rest",
+        description="baseline: a rest value further towards the target than this (absolute), "
+        "seen first, is provisional: if the signal then falls back within the limit, it was the "
+        "top of a rep begun before the clip (a partial rep); if the patient lifts from it, it "
+        "was the rest (a high camera stretches the rest itself past the limit)",
     )
     max_lift_s: float | None = Field(
         None,
