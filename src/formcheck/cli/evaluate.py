@@ -15,7 +15,7 @@ from rich.table import Table
 
 from formcheck.cli.app import app
 from formcheck.cli.common import check_outputs, user_errors
-from formcheck.eval.suite import DEFAULT_SEED_BASE
+from formcheck.eval.suite import DEFAULT_SEED_BASE, PRESETS
 
 if TYPE_CHECKING:
     from formcheck.eval.metrics import FaultTally
@@ -140,7 +140,13 @@ def eval_command(
 @app.command("eval-suite")
 def eval_suite(
     out: Annotated[Path, typer.Argument(help="Folder for the rendered suite (kept out of git).")],
-    preset: Annotated[str, typer.Option(help="'full' (hundreds of reps) or 'small'.")] = "full",
+    preset: Annotated[
+        str,
+        typer.Option(
+            help="'full' (hundreds of reps), 'small' (the test suite's subset) or 'high' (the "
+            "camera 35-45 deg above the mat: a stress set beyond the full grid)."
+        ),
+    ] = "full",
     workers: Annotated[int, typer.Option(min=1)] = os.cpu_count() or 1,
     seed_base: Annotated[
         int,
@@ -158,8 +164,8 @@ def eval_suite(
 
     from formcheck.eval.suite import render_item, suite_items
 
-    if preset not in ("full", "small"):
-        raise typer.BadParameter("preset must be 'full' or 'small'")
+    if preset not in PRESETS:
+        raise typer.BadParameter(f"preset must be one of {', '.join(PRESETS)}")
     items = list(suite_items(preset, seed_base=seed_base))
     with user_errors():
         out.mkdir(parents=True, exist_ok=True)

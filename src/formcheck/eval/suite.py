@@ -8,6 +8,10 @@ azimuth 0, +-15 and +-30 degrees from side-on, two distances, and a seed per cli
 that varies body shape, clothing colours, near side, noise, blur and compression.
 Faults are injected into every other rep so that the same clip tests "found where
 injected" and "quiet on clean reps".
+
+The ``high`` preset is a stress set beyond that grid: the camera high above the mat
+(35 and 45 degrees down, as from a shelf or a tripod at full height; the full grid's
+elevations are 5-25), 20 degrees off side-on, every exercise clean and with each fault.
 """
 
 from __future__ import annotations
@@ -21,6 +25,9 @@ AZIMUTHS = (0.0, -15.0, 15.0, -30.0, 30.0)
 # The suite the thresholds were set on starts here; another base gives a held-out suite.
 DEFAULT_SEED_BASE = 1000
 DISTANCES = ("near", "far")
+HIGH_ELEVATIONS = (35.0, 45.0)
+HIGH_AZIMUTH = 20.0
+PRESETS = ("full", "small", "high")
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,7 @@ class SuiteItem:
     azimuth_deg: float
     distance: str
     seed: int
+    elevation_deg: float | None = None  # None: drawn from the seed (5-25 degrees)
 
 
 def _faults(exercise: str) -> tuple[str, ...]:
@@ -41,9 +49,13 @@ def _faults(exercise: str) -> tuple[str, ...]:
 
 
 def suite_items(preset: str = "full", seed_base: int = DEFAULT_SEED_BASE) -> Iterator[SuiteItem]:
-    """The suite's clips. ``small`` is a fixed subset that runs in the test suite."""
+    """The suite's clips. ``small`` is a fixed subset that runs in the test suite; ``high``
+    the high-camera stress set."""
     from formcheck.exercises.loader import EXERCISE_IDS
 
+    if preset == "high":
+        yield from _high_items(seed_base)
+        return
     azimuths = AZIMUTHS if preset == "full" else (0.0, 15.0)
     distances = DISTANCES if preset == "full" else ("near",)
     seed = seed_base
@@ -53,13 +65,32 @@ def suite_items(preset: str = "full", seed_base: int = DEFAULT_SEED_BASE) -> Ite
             seed += 1
             if preset == "small" and (fault is not None) and az != 0.0:
                 continue
-            # Faults in every other rep: reps 2, 4, ... (holds and single reps: all).
-            fault_reps = None
-            if fault is not None and exercise in ("bridge", "bird_dog", "cat_cow"):
-                fault_reps = (2, 4, 6)
             tag = fault or "clean"
             name = f"{exercise}-{tag}-az{az:+.0f}-{dist}-s{seed}"
-            yield SuiteItem(name, exercise, fault, fault_reps, az, dist, seed)
+            yield SuiteItem(name, exercise, fault, _fault_reps(exercise, fault), az, dist, seed)
+
+
+def _fault_reps(exercise: str, fault: str | None) -> tuple[int, ...] | None:
+    # Faults in every other rep: reps 2, 4, ... (holds and single reps: all).
+    if fault is not None and exercise in ("bridge", "bird_dog", "cat_cow"):
+        return (2, 4, 6)
+    return None
+
+
+def _high_items(seed_base: int) -> Iterator[SuiteItem]:
+    """Each exercise, clean and with each fault, at each high elevation; the camera
+    20 degrees off side-on, towards the head and the feet in turn."""
+    from formcheck.exercises.loader import EXERCISE_IDS
+
+    seed = seed_base
+    for exercise in EXERCISE_IDS:
+        for fault, el in itertools.product([None, *_faults(exercise)], HIGH_ELEVATIONS):
+            seed += 1
+            az = HIGH_AZIMUTH if seed % 2 else -HIGH_AZIMUTH
+            name = f"{exercise}-{fault or 'clean'}-el{el:.0f}-az{az:+.0f}-s{seed}"
+            yield SuiteItem(
+                name, exercise, fault, _fault_reps(exercise, fault), az, "near", seed, el
+            )
 
 
 def render_item(item: SuiteItem, out: Path) -> Path:
@@ -73,6 +104,7 @@ def render_item(item: SuiteItem, out: Path) -> Path:
         "fault": item.fault,
         "seed": item.seed,
         "azimuth_deg": item.azimuth_deg,
+        "elevation_deg": item.elevation_deg,
         "distance_m": None if item.distance == "near" else 4.0,
         "vary": True,
     }

@@ -1,0 +1,39 @@
+"""The synthetic benchmark suite's grid: reproducible names and seeds, and the presets."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from formcheck.cli import app
+from formcheck.eval.suite import HIGH_ELEVATIONS, suite_items
+from formcheck.exercises.loader import EXERCISE_IDS
+from formcheck.synth.exercises import EXERCISES
+
+
+def test_full_suite_names_and_seeds_are_fixed():
+    # Published results name these clips: the grid must not drift between versions.
+    items = list(suite_items("full", seed_base=29000))
+    assert len(items) == 150
+    assert items[0].name == "pelvic_tilt-clean-az+0-near-s29001"
+    assert items[40].name == "cat_cow-small_range-az+0-near-s29041"
+    assert items[-1].name == "bridge-over_arching-az+30-far-s29150"
+    assert all(i.elevation_deg is None for i in items)  # drawn from the seed: 5-25 deg
+
+
+def test_high_preset_covers_every_exercise_and_fault_at_each_high_elevation():
+    items = list(suite_items("high", seed_base=41000))
+    variants = sum(1 + len(EXERCISES[e].faults) for e in EXERCISE_IDS)
+    assert len(items) == variants * len(HIGH_ELEVATIONS)
+    assert {i.elevation_deg for i in items} == set(HIGH_ELEVATIONS)
+    assert {abs(i.azimuth_deg) for i in items} == {20.0}
+    assert len({i.name for i in items}) == len({i.seed for i in items}) == len(items)
+    for exercise in EXERCISE_IDS:
+        faults = {i.fault for i in items if i.exercise == exercise}
+        assert faults == {None, *EXERCISES[exercise].faults}
+
+
+def test_eval_suite_rejects_an_unknown_preset(tmp_path):
+    result = CliRunner().invoke(app, ["eval-suite", str(tmp_path / "s"), "--preset", "huge"])
+    assert result.exit_code != 0
+    assert "preset must be one of full, small, high" in result.output
+    assert not (tmp_path / "s").exists()
