@@ -110,7 +110,11 @@ def test_body_partly_out_of_frame(folder: Path) -> None:
     assert [u["reason"] for u in report["unjudged"]] == [
         "Move so your hips and knees and feet are in view"
     ]
+    # Nothing counted in a clip mostly unseen is "cannot judge", not "0 reps done".
     assert report["summary"]["rep_count"] == 0
+    assert report["summary"]["judgeable"] is False
+    assert report["summary"]["notes"][0].startswith("Cannot judge: ")
     assert report["summary"]["notes"][0].endswith(
-        "could not be judged (most often: move so your hips and knees and feet are in view)."
+        "could not be judged (most often: move so your hips and knees and feet are in view), "
+        "and nothing was counted."
     )

@@ -401,10 +401,15 @@ class ExerciseAnalyzer:
             confidence = min(confidence, pose_share)
             if duration > 0 and unjudged_s / duration > 0.5:
                 confidence *= 0.5
-                notes.append(
+                note = (
                     f"{unjudged_s:.0f} s of {duration:.0f} s could not be judged "
-                    f"(most often: {_most_common_reason(unjudged)})."
+                    f"(most often: {_most_common_reason(unjudged)})"
                 )
+                if not self._reps:
+                    # Nothing counted in a clip mostly unseen is not "0 done": say so.
+                    judgeable, confidence = False, min(confidence, 0.2)
+                    note = f"Cannot judge: {note[0].lower()}{note[1:]}, and nothing was counted"
+                notes.append(note + ".")
         slow = getattr(self._counter, "slow_rejected", 0)
         if slow and not self._reps and self._frames_with_pose:
             judgeable, confidence = False, min(confidence, 0.2)
@@ -435,8 +440,9 @@ class ExerciseAnalyzer:
             view = "side" if med <= self.spec.view.max_side_ratio else "front_or_oblique"
             if view != "side" and self.spec.view.required == "side":
                 notes.append(
-                    f"The camera does not look at the side of the body (width ratio {med:.2f}); "
-                    "angles are measured in the picture, so results from this view are unreliable."
+                    f"The camera does not look at the side of the body (width ratio {med:.2f}): "
+                    "film side-on, with the camera low and level with the body. Angles are "
+                    "measured in the picture, so results from this view are unreliable."
                 )
                 confidence *= 0.5
         near = None

@@ -114,7 +114,13 @@ def check_frame(
             FrameStatus.OUT_OF_FRAME, f"Move so your {' and '.join(missing)} {verb} in view", ratio
         )
     if view.required == "side" and ratio > view.max_side_ratio:
-        return FrameCheck(FrameStatus.WRONG_VIEW, "Turn side-on to the camera", ratio)
+        # A camera high above the mat widens the body as much as turning does (a lying body
+        # filmed from 45 deg above reads ~0.46), so the cue names both remedies.
+        return FrameCheck(
+            FrameStatus.WRONG_VIEW,
+            "Turn side-on to the camera and set it low, level with you",
+            ratio,
+        )
     if not in_position(position, xy, near):
         return FrameCheck(FrameStatus.OK, _POSITION_CUES[position], ratio, in_position=False)
     return FrameCheck(FrameStatus.OK, "", ratio, in_position=True)
