@@ -1,4 +1,4 @@
-"""The side-on view gate, on hand-built glute bridges seen wider than side-on.
+"""The side-on view gate and the starting-position check, on hand-built glute bridges.
 
 A lying body filmed side-on shows its shoulders and hips nearly edge-on; turned
 towards the camera, or filmed from high above, the far shoulder and hip move away
@@ -11,9 +11,13 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 
-from factories import analyze, bridge_rep, profile, sequence
+from factories import analyze, bridge_rep, profile, sequence, supine_pose, visibility
+from formcheck.exercises.loader import builtin
 from formcheck.landmarks import SIDED_PARTS, Landmark, Side
+from formcheck.signals.geometry import joint_angle
+from formcheck.signals.view import check_frame
 
 REST = 125.0
 
@@ -69,3 +73,43 @@ def test_turning_away_mid_clip_keeps_the_reps_already_seen():
         "Turn side-on to the camera"
     ]
     assert abs(result.unjudged[0].start_s - 10.5) < 0.1
+
+
+def _legs(xy, knee_rise, knee_angle_deg):
+    """Re-place both legs: the knee ``knee_rise`` torso lengths above the hip in the
+    picture, 75 px towards the feet, the shin (60 px) at ``knee_angle_deg`` from the
+    thigh, running down towards the floor."""
+    xy = xy.copy()
+    torso = 150.0  # supine_pose's shoulder-hip length at scale 1
+    a = np.radians(knee_angle_deg)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    for side in Side:
+        hip = xy[Landmark.sided("hip", side)]
+        knee = hip + np.array([75.0, -knee_rise * torso])
+        to_hip = (hip - knee) / np.linalg.norm(hip - knee)
+        # Turning knee->hip by the knee angle one way or the other: take the lower shin.
+        ankle = max((knee + 60.0 * (r @ to_hip) for r in (rot, rot.T)), key=lambda p: p[1])
+        xy[Landmark.sided("knee", side)] = knee
+        for part in ("ankle", "heel", "foot_index"):
+            xy[Landmark.sided(part, side)] = ankle
+    return xy
+
+
+def _starting_position(xy) -> bool:
+    spec = builtin("bridge")
+    return check_frame(xy, visibility(), Side.LEFT, (640, 480), spec.view, "supine").in_position
+
+
+def test_bent_knees_flattened_by_a_high_camera_are_the_starting_position():
+    # Filmed from 45 deg above the mat the knees stand only ~0.08 torso lengths above the
+    # hips in the picture, while the knee still reads ~108 deg (rendered suite, "high").
+    lying = supine_pose(REST)
+    assert _starting_position(lying)
+    high = _legs(lying, knee_rise=0.06, knee_angle_deg=108.0)
+    assert joint_angle(*(high[Landmark.sided(p, Side.LEFT)] for p in ("hip", "knee", "ankle"))) \
+        == pytest.approx(108.0, abs=0.5)  # fmt: skip
+    assert _starting_position(high)
+    # Legs out straight along the mat are not: the straight hip would read as a bridge's top.
+    assert not _starting_position(_legs(lying, knee_rise=0.0, knee_angle_deg=178.0))
+    # Nor is sitting up with the knees bent.
+    assert not _starting_position(supine_pose(REST, standing=1.0, hip_height=0.0))

@@ -73,10 +73,13 @@ def in_position(position: Position, xy: np.ndarray, near: Side) -> bool:
     knee_angle = float(joint_angle(hip, knee, ankle))
     if position == "supine":
         # Shoulders on the floor: the trunk is near level (a bridge tilts it up to ~35°),
-        # and the knees are bent up above the hips: lying flat with straight legs is
-        # not the starting position (its straight hip would look like a bridge's top).
+        # and the knees are bent: lying flat with straight legs is not the starting
+        # position (its straight hip would look like a bridge's top). Bent knees stand up
+        # above the hips in the picture, except from a camera high above the mat, which
+        # flattens them to ~0.08 torso lengths while the knee still reads ~108 deg.
         torso = torso_length(xy, np.ones(len(xy)), near, min_vis=0.0)
-        return abs(incl) < 50 and float(knee[1]) < float(hip[1]) - 0.1 * torso
+        knees_up = float(knee[1]) < float(hip[1]) - 0.1 * torso
+        return abs(incl) < 50 and (knees_up or knee_angle < 140)
     if position == "tabletop":
         return abs(incl) < 40 and float(knee[1]) > float(hip[1]) and knee_angle < 140
     if position == "kneeling":
