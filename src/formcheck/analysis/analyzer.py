@@ -408,7 +408,7 @@ class ExerciseAnalyzer:
                 if not self._reps:
                     # Nothing counted in a clip mostly unseen is not "0 done": say so.
                     judgeable, confidence = False, min(confidence, 0.2)
-                    note = f"Cannot judge: {note[0].lower()}{note[1:]}, and nothing was counted"
+                    note = f"Cannot judge: {note}, and nothing was counted"
                 notes.append(note + ".")
         slow = getattr(self._counter, "slow_rejected", 0)
         if slow and not self._reps and self._frames_with_pose:
