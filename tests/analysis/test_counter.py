@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
 
 from formcheck.analysis.counter import CycleCounter, RepCounter
+from formcheck.analysis.rest_level import RestLevel
 from formcheck.analysis.state import Phase
 from formcheck.exercises.schema import CountingSpec
 
@@ -280,3 +282,46 @@ def test_rest_past_rest_limit_is_provisional():
     events = drive(c, hold(115.0, 1) + hold(90.0, 1) + hold(101.0, 1) + hold(90.0, 1))
     assert c.count == 1
     assert events[0][0] == "abandoned"
+
+
+def bridge_opening_at_top(fps: float) -> list[tuple[float, float]]:
+    """A bridge filmed from the top of a rep: held at ~181 deg, lowered to ~126 and lifted
+    straight back (no still rest at the bottom), twice; the clip ends at the top."""
+    rest, top = 126.0, 181.0
+    keys = [(0.0, top), (1.2, top), (2.4, rest), (2.5, rest), (3.7, top), (4.7, top),
+            (5.9, rest), (6.0, rest), (7.2, top), (7.8, top)]  # fmt: skip
+    times = [i / fps for i in range(int(keys[-1][0] * fps))]
+    out = []
+    for t in times:
+        (t0, v0), (t1, v1) = next((a, b) for a, b in itertools.pairwise(keys) if a[0] <= t < b[0])
+        w = 0.5 - 0.5 * math.cos(math.pi * (t - t0) / (t1 - t0))  # eased like a real lift
+        out.append((t, v0 + w * (v1 - v0)))
+    return out
+
+
+@pytest.mark.parametrize("fps", [10.0, 12.5, 15.0, 25.0, 30.0])
+def test_rest_is_relearned_after_an_opening_top_whatever_the_frame_rate(fps: float):
+    # Bridge settings: the opening level (past rest_limit) proves to be a top when the hips
+    # come down. The bottoms are too brief to be a still rest at low frame rates; the
+    # rest is then taken from the low the hips turn back up from.
+    s = spec(reference="baseline", start=3.5, top=7.0, hysteresis=3.0, baseline_s=0.5,
+             min_top_s=0.3, min_rep_s=0.5, rest_return=0.3, rest_limit=170.0)  # fmt: skip
+    c = RepCounter(s)
+    events = [e for t, v in bridge_opening_at_top(fps) for e in c.update(t, v, True)]
+    events += c.finish(7.8)
+    assert c.count == 2
+    assert [e.kind for e in events].count("abandoned") == 1  # the opening top: partial
+    starts = [e.rep.start_s for e in events if e.kind == "counted"]
+    assert starts == [pytest.approx(2.5, abs=0.2), pytest.approx(6.0, abs=0.2)]
+
+
+def test_a_seeded_rest_outweighs_a_long_hold_until_it_leaves_the_window():
+    level = RestLevel(window_s=10.0, needed_s=0.5, still_within=6.0)
+    level.seed(0.0, 126.0)  # the low a lift turned back up from: one frame, never still
+    assert level.ready
+    for i in range(1, 9 * 30):  # then a 9 s hold at the top: still samples, all of them
+        level.add(i / 30, 181.0)
+    assert level.value() == pytest.approx(126.0)
+    for i in range(9 * 30, 12 * 30):
+        level.add(i / 30, 181.0)
+    assert level.value() == pytest.approx(181.0)  # 10 s on, only the hold is left

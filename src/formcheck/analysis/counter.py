@@ -84,6 +84,8 @@ class RepCounter:
         # When a rest level beyond rest_limit was taken at the opening: maybe a top (see
         # _opened_at_top).
         self._opening: float | None = None
+        # After such a level proved to be a top: the lowest (t, u) since, the new rest.
+        self._relearn: tuple[float, float] | None = None
         self._window: deque[tuple[float, float]] = deque()  # samples for smooth_s
         self._window_sum = 0.0
         self._baseline.reset()
@@ -149,6 +151,7 @@ class RepCounter:
         u = self._sign * self._smoothed(t, value)
         if self.spec.reference == "baseline":
             self._baseline.add(t, u)
+            self._relearning(t, u)
         th = self._thresholds_u()
         if th is None:  # still learning the baseline
             return events
@@ -245,8 +248,29 @@ class RepCounter:
         if self._opening is None or self._beyond_rest_limit(u):
             return []
         t0, self._opening = self._opening, None
+        # The level learned there was no rest: forget it and take the rest from where the
+        # signal comes down to (see _relearning).
+        self._baseline.reset()
+        self._relearn = (t, u)
         rep = RepTiming(start_s=t0, started_before=True, top_enter_s=t0, end_s=t)
         return [CounterEvent("abandoned", t, rep)]
+
+    def _relearning(self, t: float, u: float) -> None:
+        """Once a provisional rest proved to be a top, the rest is the low the signal comes
+        down to. The patient may lift again at once, and a brief bottom gives a baseline
+        too few still samples (at 12.5 fps a 0.3 s bottom is four frames) for the hold
+        that follows not to outweigh them; the low is taken as the rest when the signal
+        turns back up from it by ``start`` (or settles there)."""
+        if self._relearn is None:
+            return
+        t_low, low = self._relearn
+        if u <= low + self._eps():  # the latest frame at the low, as _track_valley
+            t_low, low = t, min(u, low)
+            self._relearn = (t_low, low)
+        if self._baseline.ready or u >= low + self.spec.start:
+            self._baseline.seed(t_low, low)
+            self._valley = (t_low, low)
+            self._relearn = None
 
     def _rest_exit_u(self, exit_u: float, cur: RepTiming) -> float:
         """Where the lowering counts as back at rest: below the start threshold, or (with
