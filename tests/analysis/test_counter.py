@@ -325,3 +325,30 @@ def test_a_seeded_rest_outweighs_a_long_hold_until_it_leaves_the_window():
     for i in range(9 * 30, 12 * 30):
         level.add(i / 30, 181.0)
     assert level.value() == pytest.approx(181.0)  # 10 s on, only the hold is left
+
+
+def test_a_level_past_rest_limit_that_the_signal_later_falls_far_below_was_no_rest():
+    # A bird-dog clip opening mid-hold (limbs summed ~330; rest ~170, rest_limit 200). The
+    # raised hand leaves the picture: the sum drops to ~225 and wobbles there (still past
+    # the limit), then the limbs come down to ~170. The wobble is no rep: everything up to
+    # the return is one partial rep, and the rep after it counts from the real rest.
+    s = spec(reference="baseline", start=17.0, top=24.0, hysteresis=5.0, baseline_s=0.3,
+             min_top_s=0.3, min_rep_s=0.5, rest_return=0.3, min_rest_s=0.3,
+             rest_limit=200.0)  # fmt: skip
+    values = (hold(330.0, 0.6) + hold(225.0, 0.8) + hold(252.0, 0.6) + hold(225.0, 0.4)
+              + hold(170.0, 1.5) + hold(335.0, 2.0) + hold(170.0, 1.0))  # fmt: skip
+    c = RepCounter(s)
+    events = drive(c, values)
+    assert c.count == 1
+    kinds = [k for k, _ in events]
+    assert kinds.count("abandoned") == 1
+    assert kinds.index("abandoned") < kinds.index("counted")
+    # The same shape from a real rest that a high camera reads past the limit (~215, the
+    # lifts ~37 over it) and back to it: the level is confirmed; the first lift counts
+    # when it has come back down to it (the second lift ends its settling), not at its top.
+    c = RepCounter(s)
+    events = drive(c, (hold(215.0, 1.0) + hold(252.0, 1.0)) * 2 + hold(215.0, 1.0))
+    assert c.count == 2
+    assert [k for k, _ in events] == ["started", "counted", "finished", "started", "counted",
+                                      "finished"]  # fmt: skip
+    assert events[1][1] >= 2.0  # the first lift's top was over by 2.0 s

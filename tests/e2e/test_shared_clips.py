@@ -95,6 +95,35 @@ def test_counts_hold_at_lower_frame_rates(
         assert outcome.report.summary.rep_count == want, (step, offset)
 
 
+def _from(recording: PoseRecording, cut_s: float) -> PoseRecording:
+    """The recording as if filming had started ``cut_s`` seconds later."""
+    keep = recording.timestamps >= cut_s
+    arrays = {name: getattr(recording, name)[keep] for name in ARRAY_NAMES}
+    arrays["timestamps"] = arrays["timestamps"] - cut_s
+    return PoseRecording(**arrays, fps=recording.fps, model_id=recording.model_id)
+
+
+@pytest.mark.parametrize(("cut_s", "want"), [(2.0, 1), (5.0, 1), (9.0, 0)])
+def test_bird_dog_filmed_from_mid_rep(
+    cut_s: float, want: int, recordings: dict[str, PoseRecording]
+) -> None:
+    # Filming starts with the first rep's limbs rising (2.0 s), between reps (5.0 s) or
+    # in the second rep's hold (9.0 s). A rep under way is partial, never counted; at 2.0
+    # the raised hand leaves the picture mid-hold, and the reading that stays between
+    # rest and top used to be taken for the rest: its wobble counted as a rep.
+    name = "bird_dog__HonzaCzSk_polybag__bird_dog.mp4"
+    outcome = analyze_clip(
+        CLIPS / name,
+        exercise="bird_dog",
+        config=PatientConfig(),
+        recording=_from(recordings[name], cut_s),
+    )
+    summary = outcome.report.summary
+    assert summary.rep_count == want
+    assert summary.partial_reps >= (1 if cut_s != 5.0 else 0)
+    assert all(rep.side == "left" for rep in outcome.report.reps)  # the second rep's side
+
+
 def test_bridge_peaks_near_labelled_times(recordings: dict[str, PoseRecording]) -> None:
     name = "glute_bridge__bubbadk_fit__glute-bridge.mp4"
     outcome = analyze_clip(

@@ -52,6 +52,10 @@ class RepTiming:
     cut: bool = False  # ended by the clip's end or a gap, not by a return to rest
     phases: tuple[str, ...] = ()  # cycles: the phases seen ("low", "high")
     start_u: float = math.nan  # oriented value at the start of the movement
+    # Lifted from a rest level past rest_limit, not yet shown to be a rest: counted only
+    # once it comes back down to that level (``due``: it has reached the target).
+    provisional: bool = False
+    due: bool = False
     trace: list[tuple[float, float]] = field(default_factory=list)  # (t, u) while the rep runs
 
 
@@ -178,9 +182,13 @@ class RepCounter:
             events += self._opened_at_top(t, u)
             if u >= start_u:
                 events += self._end_settle(t)
-                self._opening = None  # lifted from it: it was a rest
                 start, start_u = self._valley if self._valley else (t, u)
-                self.current = RepTiming(start_s=start, start_u=start_u, trace=[(start, start_u)])
+                self.current = RepTiming(
+                    start_s=start,
+                    start_u=start_u,
+                    trace=[(start, start_u)],
+                    provisional=self._opening is not None,
+                )
                 self.phase = Phase.RISING
                 events.append(CounterEvent("started", t, self.current))
             else:
@@ -245,8 +253,8 @@ class RepCounter:
         gap) is provisional: a high camera stretches the rest itself past the limit, and
         then the lifts rise from it. Once the signal falls back within the limit instead,
         that level was the top of a rep begun before we could see it: a partial rep."""
-        if self._opening is None or self._beyond_rest_limit(u):
-            return []
+        if self._opening is None or self._beyond_rest_limit(u) or self._settle is not None:
+            return []  # (a rep lifted from that level is settling: it decides, see _end_settle)
         t0, self._opening = self._opening, None
         # The level learned there was no rest: forget it and take the rest from where the
         # signal comes down to (see _relearning).
@@ -314,11 +322,37 @@ class RepCounter:
         arrive = low + max(self._eps(), 0.1 * amp)
         cur.end_s = next((ts for ts, us in cur.trace if ts >= t0 and us <= arrive), t0)
         cur.trace = [(ts, us) for ts, us in cur.trace if ts <= cur.end_s]
+        if cur.provisional:
+            return self._resolve_provisional(cur, t, (cur.end_s, low))
         return [CounterEvent("finished" if cur.counted else "abandoned", t, cur)]
+
+    def _resolve_provisional(
+        self, cur: RepTiming, t: float, settled: tuple[float, float]
+    ) -> list[CounterEvent]:
+        """A rep lifted from a rest level past ``rest_limit`` has come back down. Settling
+        near that level shows it was the rest (a high camera stretches a real rest past
+        the limit): the rep counts now. Falling within the limit and further below that
+        level than a countable lift shows the level was a raised position held since the
+        clip opened (a bird-dog whose raised hand left the picture mid-hold reads
+        between rest and top): everything since the opening was one partial rep, and
+        the rest is relearned from the low."""
+        cur.provisional = False
+        opened, self._opening = self._opening, None
+        t_low, low = settled
+        if not self._beyond_rest_limit(low) and low < cur.start_u - abs(self.spec.top):
+            cur.started_before, cur.due = True, False
+            if opened is not None:
+                cur.start_s = min(cur.start_s, opened)
+                cur.top_enter_s = opened
+            self._baseline.reset()
+            self._relearn = (t_low, low)
+            return [CounterEvent("abandoned", t, cur)]
+        events = self._count(cur, t) if cur.due else []
+        return [*events, CounterEvent("finished" if cur.counted else "abandoned", t, cur)]
 
     def _maybe_count(self, t: float) -> list[CounterEvent]:
         cur = self.current
-        if cur is None or cur.counted or cur.started_before or cur.too_slow:
+        if cur is None or cur.counted or cur.due or cur.started_before or cur.too_slow:
             return []
         assert self._top_since is not None and cur.top_enter_s is not None
         max_lift = self.spec.max_lift_s
@@ -329,6 +363,12 @@ class RepCounter:
             return []
         if t - self._top_since < self.spec.min_top_s or t - cur.start_s < self.spec.min_rep_s:
             return []
+        if cur.provisional:
+            cur.due = True  # counted when it comes back to the rest it began from
+            return []
+        return self._count(cur, t)
+
+    def _count(self, cur: RepTiming, t: float) -> list[CounterEvent]:
         cur.counted = True
         self.count += 1
         return [CounterEvent("counted", t, cur)]
@@ -341,7 +381,10 @@ class RepCounter:
         cur.cut = True
         if cur.top_enter_s is not None and cur.top_exit_s is None:
             cur.top_exit_s = None  # hold continued past what we could see
-        return [CounterEvent("finished" if cur.counted else "abandoned", t, cur)]
+        # Cut before it came back down: nothing refutes its rest, so it counts as a
+        # rep from any other rest would have at its target.
+        events = self._count(cur, t) if cur.due else []
+        return [*events, CounterEvent("finished" if cur.counted else "abandoned", t, cur)]
 
     def finish(self, t: float) -> list[CounterEvent]:
         """The clip or session ended at ``t``: close the rep in progress."""
