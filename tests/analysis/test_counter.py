@@ -8,7 +8,6 @@ import math
 import pytest
 
 from formcheck.analysis.counter import CycleCounter, RepCounter
-from formcheck.analysis.rest_level import RestLevel
 from formcheck.analysis.state import Phase
 from formcheck.exercises.schema import CountingSpec
 
@@ -300,10 +299,11 @@ def bridge_opening_at_top(fps: float) -> list[tuple[float, float]]:
 
 
 @pytest.mark.parametrize("fps", [10.0, 12.5, 15.0, 25.0, 30.0])
-def test_rest_is_relearned_after_an_opening_top_whatever_the_frame_rate(fps: float):
+def test_brief_rests_after_an_opening_top_are_learned_at_usual_frame_rates(fps: float):
     # Bridge settings: the opening level (past rest_limit) proves to be a top when the hips
-    # come down. The bottoms are too brief to be a still rest at low frame rates; the
-    # rest is then taken from the low the hips turn back up from.
+    # come down; the bottoms then last ~0.3 s. The stillness test trims one frame of
+    # jitter from 5 frames on: at 12.5 fps it trimmed none, the bottoms never read as
+    # still, the opening top stayed the rest and nothing counted.
     s = spec(reference="baseline", start=3.5, top=7.0, hysteresis=3.0, baseline_s=0.5,
              min_top_s=0.3, min_rep_s=0.5, rest_return=0.3, rest_limit=170.0)  # fmt: skip
     c = RepCounter(s)
@@ -312,19 +312,7 @@ def test_rest_is_relearned_after_an_opening_top_whatever_the_frame_rate(fps: flo
     assert c.count == 2
     assert [e.kind for e in events].count("abandoned") == 1  # the opening top: partial
     starts = [e.rep.start_s for e in events if e.kind == "counted"]
-    assert starts == [pytest.approx(2.5, abs=0.2), pytest.approx(6.0, abs=0.2)]
-
-
-def test_a_seeded_rest_outweighs_a_long_hold_until_it_leaves_the_window():
-    level = RestLevel(window_s=10.0, needed_s=0.5, still_within=6.0)
-    level.seed(0.0, 126.0)  # the low a lift turned back up from: one frame, never still
-    assert level.ready
-    for i in range(1, 9 * 30):  # then a 9 s hold at the top: still samples, all of them
-        level.add(i / 30, 181.0)
-    assert level.value() == pytest.approx(126.0)
-    for i in range(9 * 30, 12 * 30):
-        level.add(i / 30, 181.0)
-    assert level.value() == pytest.approx(181.0)  # 10 s on, only the hold is left
+    assert starts == [pytest.approx(2.5, abs=0.25), pytest.approx(6.0, abs=0.25)]
 
 
 def test_a_level_past_rest_limit_that_the_signal_later_falls_far_below_was_no_rest():

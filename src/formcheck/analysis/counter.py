@@ -88,8 +88,6 @@ class RepCounter:
         # When a rest level beyond rest_limit was taken at the opening: maybe a top (see
         # _opened_at_top).
         self._opening: float | None = None
-        # After such a level proved to be a top: the lowest (t, u) since, the new rest.
-        self._relearn: tuple[float, float] | None = None
         self._window: deque[tuple[float, float]] = deque()  # samples for smooth_s
         self._window_sum = 0.0
         self._baseline.reset()
@@ -155,7 +153,6 @@ class RepCounter:
         u = self._sign * self._smoothed(t, value)
         if self.spec.reference == "baseline":
             self._baseline.add(t, u)
-            self._relearning(t, u)
         th = self._thresholds_u()
         if th is None:  # still learning the baseline
             return events
@@ -256,29 +253,9 @@ class RepCounter:
         if self._opening is None or self._beyond_rest_limit(u) or self._settle is not None:
             return []  # (a rep lifted from that level is settling: it decides, see _end_settle)
         t0, self._opening = self._opening, None
-        # The level learned there was no rest: forget it and take the rest from where the
-        # signal comes down to (see _relearning).
-        self._baseline.reset()
-        self._relearn = (t, u)
+        self._baseline.reset()  # the level learned there was no rest
         rep = RepTiming(start_s=t0, started_before=True, top_enter_s=t0, end_s=t)
         return [CounterEvent("abandoned", t, rep)]
-
-    def _relearning(self, t: float, u: float) -> None:
-        """Once a provisional rest proved to be a top, the rest is the low the signal comes
-        down to. The patient may lift again at once, and a brief bottom gives a baseline
-        too few still samples (at 12.5 fps a 0.3 s bottom is four frames) for the hold
-        that follows not to outweigh them; the low is taken as the rest when the signal
-        turns back up from it by ``start`` (or settles there)."""
-        if self._relearn is None:
-            return
-        t_low, low = self._relearn
-        if u <= low + self._eps():  # the latest frame at the low, as _track_valley
-            t_low, low = t, min(u, low)
-            self._relearn = (t_low, low)
-        if self._baseline.ready or u >= low + self.spec.start:
-            self._baseline.seed(t_low, low)
-            self._valley = (t_low, low)
-            self._relearn = None
 
     def _rest_exit_u(self, exit_u: float, cur: RepTiming) -> float:
         """Where the lowering counts as back at rest: below the start threshold, or (with
@@ -323,29 +300,25 @@ class RepCounter:
         cur.end_s = next((ts for ts, us in cur.trace if ts >= t0 and us <= arrive), t0)
         cur.trace = [(ts, us) for ts, us in cur.trace if ts <= cur.end_s]
         if cur.provisional:
-            return self._resolve_provisional(cur, t, (cur.end_s, low))
+            return self._resolve_provisional(cur, t, low)
         return [CounterEvent("finished" if cur.counted else "abandoned", t, cur)]
 
-    def _resolve_provisional(
-        self, cur: RepTiming, t: float, settled: tuple[float, float]
-    ) -> list[CounterEvent]:
+    def _resolve_provisional(self, cur: RepTiming, t: float, low: float) -> list[CounterEvent]:
         """A rep lifted from a rest level past ``rest_limit`` has come back down. Settling
         near that level shows it was the rest (a high camera stretches a real rest past
         the limit): the rep counts now. Falling within the limit and further below that
         level than a countable lift shows the level was a raised position held since the
         clip opened (a bird-dog whose raised hand left the picture mid-hold reads
         between rest and top): everything since the opening was one partial rep, and
-        the rest is relearned from the low."""
+        the rest is learned afresh."""
         cur.provisional = False
         opened, self._opening = self._opening, None
-        t_low, low = settled
         if not self._beyond_rest_limit(low) and low < cur.start_u - abs(self.spec.top):
             cur.started_before, cur.due = True, False
             if opened is not None:
                 cur.start_s = min(cur.start_s, opened)
                 cur.top_enter_s = opened
-            self._baseline.reset()
-            self._relearn = (t_low, low)
+            self._baseline.forget_before(cur.end_s)  # learned in a raised position
             return [CounterEvent("abandoned", t, cur)]
         events = self._count(cur, t) if cur.due else []
         return [*events, CounterEvent("finished" if cur.counted else "abandoned", t, cur)]
