@@ -177,11 +177,10 @@ class CountingSpec(_Strict):
         None,
         description="baseline: a rest value further towards the target than this (absolute), "
         "seen first, is provisional: if the signal then falls back within the limit, it was the "
-        "top of a rep begun before the clip (a partial rep, and the rest is relearned from the "
-        "low it falls to); if the patient lifts from it and comes back to it, it was the rest (a "
-        "high camera stretches the rest itself past the limit) and that first lift counts on its "
-        "return; a lift from it that ends far below it, within the limit, was part of that "
-        "opening rep",
+        "top of a rep begun before the clip (a partial rep, and the rest is learned afresh); "
+        "if the patient lifts from it and comes back to it, it was the rest (a high camera "
+        "stretches the rest itself past the limit) and that first lift counts on its return; "
+        "a lift from it that ends far below it, within the limit, was part of that opening rep",
     )
     max_lift_s: float | None = Field(
         None,
