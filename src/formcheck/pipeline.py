@@ -314,7 +314,10 @@ def _contradiction(exercise_id: str, tally: PostureTally) -> str | None:
     seen = max(shares, key=lambda k: shares[k])
     if shares[seen] < 0.6:
         return None
+    # A floor posture filmed upside down (no rotation metadata) reads as another one:
+    # on all fours or kneeling, the knees then stand above the hips, as lying on the back.
     return (
         f"This clip looks like {seen} posture for {shares[seen]:.0%} of the time, but "
-        f"{exercise_id} is done {expected}; check --exercise (or try --exercise auto)."
+        f"{exercise_id} is done {expected}; check --exercise (or try --exercise auto), "
+        "and that the video is the right way up."
     )
