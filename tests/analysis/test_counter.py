@@ -5,9 +5,11 @@ from __future__ import annotations
 import itertools
 import math
 
+import numpy as np
 import pytest
 
 from formcheck.analysis.counter import CycleCounter, RepCounter
+from formcheck.analysis.rest_level import RestLevel
 from formcheck.analysis.state import Phase
 from formcheck.exercises.schema import CountingSpec
 
@@ -285,7 +287,9 @@ def test_rest_past_rest_limit_is_provisional():
 
 def bridge_opening_at_top(fps: float) -> list[tuple[float, float]]:
     """A bridge filmed from the top of a rep: held at ~181 deg, lowered to ~126 and lifted
-    straight back (no still rest at the bottom), twice; the clip ends at the top."""
+    straight back (no still rest at the bottom), twice; the clip ends at the top. With
+    landmark jitter of +-2 deg, as the model gives a small or distant person."""
+    rng = np.random.default_rng(int(fps * 10))
     rest, top = 126.0, 181.0
     keys = [(0.0, top), (1.2, top), (2.4, rest), (2.5, rest), (3.7, top), (4.7, top),
             (5.9, rest), (6.0, rest), (7.2, top), (7.8, top)]  # fmt: skip
@@ -294,25 +298,25 @@ def bridge_opening_at_top(fps: float) -> list[tuple[float, float]]:
     for t in times:
         (t0, v0), (t1, v1) = next((a, b) for a, b in itertools.pairwise(keys) if a[0] <= t < b[0])
         w = 0.5 - 0.5 * math.cos(math.pi * (t - t0) / (t1 - t0))  # eased like a real lift
-        out.append((t, v0 + w * (v1 - v0)))
+        out.append((t, v0 + w * (v1 - v0) + rng.uniform(-2.0, 2.0)))
     return out
 
 
-@pytest.mark.parametrize("fps", [10.0, 12.5, 15.0, 25.0, 30.0])
-def test_brief_rests_after_an_opening_top_are_learned_at_usual_frame_rates(fps: float):
+@pytest.mark.parametrize("fps", [6.0, 8.0, 10.0, 12.5, 15.0, 25.0, 30.0])
+def test_brief_rests_after_an_opening_top_are_learned_at_any_frame_rate(fps: float):
     # Bridge settings: the opening level (past rest_limit) proves to be a top when the hips
-    # come down; the bottoms then last ~0.3 s. The stillness test trims one frame of
-    # jitter from 5 frames on: at 12.5 fps it trimmed none, the bottoms never read as
-    # still, the opening top stayed the rest and nothing counted.
+    # come down; the bottoms then last ~0.1 s and never read as still at low frame rates.
+    # The low the hips turn back up from is then the rest (the way down took 1.2 s: a
+    # lowering, not the model losing the body).
     s = spec(reference="baseline", start=3.5, top=7.0, hysteresis=3.0, baseline_s=0.5,
              min_top_s=0.3, min_rep_s=0.5, rest_return=0.3, rest_limit=170.0)  # fmt: skip
     c = RepCounter(s)
     events = [e for t, v in bridge_opening_at_top(fps) for e in c.update(t, v, True)]
     events += c.finish(7.8)
     assert c.count == 2
-    assert [e.kind for e in events].count("abandoned") == 1  # the opening top: partial
+    assert any(e.kind == "abandoned" and e.rep.started_before for e in events)  # the opening
     starts = [e.rep.start_s for e in events if e.kind == "counted"]
-    assert starts == [pytest.approx(2.5, abs=0.25), pytest.approx(6.0, abs=0.25)]
+    assert starts == [pytest.approx(2.5, abs=0.3), pytest.approx(6.0, abs=0.3)]
 
 
 def test_a_level_past_rest_limit_that_the_signal_later_falls_far_below_was_no_rest():
@@ -340,3 +344,37 @@ def test_a_level_past_rest_limit_that_the_signal_later_falls_far_below_was_no_re
     assert [k for k, _ in events] == ["started", "counted", "finished", "started", "counted",
                                       "finished"]  # fmt: skip
     assert events[1][1] >= 2.0  # the first lift's top was over by 2.0 s
+
+
+def test_a_fall_too_fast_to_be_a_lowering_is_not_taken_for_the_rest():
+    # A bird-dog filmed from mid-hold (limbs summed ~320, rest_limit 200). The model loses
+    # the raised limbs: in two frames the sum falls to rest level and jitters there for
+    # 0.4 s, then the limbs are found again (~245) and really come down. That low is no
+    # rest: the end of the hold is no rep. The next rep, from the real rest, counts.
+    s = spec(reference="baseline", start=17.0, top=24.0, hysteresis=5.0, baseline_s=0.3,
+             min_top_s=0.3, min_rep_s=0.5, rest_return=0.3, min_rest_s=0.3,
+             rest_limit=200.0)  # fmt: skip
+    rng = np.random.default_rng(3)
+    lost = list(170.0 + rng.uniform(-20.0, 20.0, round(0.4 * FPS)))  # as the model had it
+    lowering = list(np.linspace(245.0, 170.0, round(0.8 * FPS)))
+    rising = list(np.linspace(170.0, 335.0, round(0.8 * FPS)))
+    values = [*hold(320.0, 0.5), 250.0, *lost, *hold(245.0, 0.6), *lowering,
+              *hold(170.0, 1.5), *rising, *hold(335.0, 1.5), *rising[::-1],
+              *hold(170.0, 1.0)]  # fmt: skip
+    c = RepCounter(s)
+    events = drive(c, values)
+    assert c.count == 1
+    counted = [t for k, t in events if k == "counted"]
+    assert counted[0] > 3.3  # the real rep (lifted at ~3.4 s), not the end of the hold
+
+
+def test_a_seeded_rest_outweighs_a_long_hold_until_it_leaves_the_window():
+    level = RestLevel(window_s=10.0, needed_s=0.5, still_within=6.0)
+    level.seed(0.0, 126.0)  # the low a lift turned back up from: one frame, never still
+    assert level.ready
+    for i in range(1, 9 * 30):  # then a 9 s hold at the top: still samples, all of them
+        level.add(i / 30, 181.0)
+    assert level.value() == pytest.approx(126.0)
+    for i in range(9 * 30, 12 * 30):
+        level.add(i / 30, 181.0)
+    assert level.value() == pytest.approx(181.0)  # 10 s on, only the hold is left

@@ -102,6 +102,22 @@ def test_two_people_are_noticed_and_one_is_followed(folder: Path, baseline: dict
     assert report["summary"]["rep_count"] <= baseline["summary"]["rep_count"]
 
 
+def test_person_small_in_frame_counts_the_same(folder: Path, baseline: dict) -> None:
+    # The picture shrunk to 45% in a grey frame of the same size (the patient farther
+    # away). The landmarks are noisier; the clip opens at the top, and its first brief
+    # rest then never read as still: the first rep's top was taken for the rest (1 of 2).
+    def far_away(i: int, image: np.ndarray) -> np.ndarray:
+        h, w = image.shape[:2]
+        small = cv2.resize(image, (int(w * 0.45), int(h * 0.45)))
+        out = np.full_like(image, 110)
+        y, x = (h - small.shape[0]) // 2, (w - small.shape[1]) // 2
+        out[y : y + small.shape[0], x : x + small.shape[1]] = small
+        return out
+
+    report = analyse(derive_clip(folder / "far away.mp4", far_away))
+    assert report["summary"]["rep_count"] == baseline["summary"]["rep_count"] == 2
+
+
 def test_body_partly_out_of_frame(folder: Path) -> None:
     # Keep only the left half of the picture: part of the body is outside it.
     report = analyse(

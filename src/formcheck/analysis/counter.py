@@ -88,6 +88,9 @@ class RepCounter:
         # When a rest level beyond rest_limit was taken at the opening: maybe a top (see
         # _opened_at_top).
         self._opening: float | None = None
+        self._opening_left = 0.0  # the last time the signal was still near that level
+        # After such a level proved a top: (t, u) of the low since, and when it left the top.
+        self._relearn: tuple[float, float, float] | None = None
         self._window: deque[tuple[float, float]] = deque()  # samples for smooth_s
         self._window_sum = 0.0
         self._baseline.reset()
@@ -153,6 +156,7 @@ class RepCounter:
         u = self._sign * self._smoothed(t, value)
         if self.spec.reference == "baseline":
             self._baseline.add(t, u)
+            self._relearning(t, u)
         th = self._thresholds_u()
         if th is None:  # still learning the baseline
             return events
@@ -250,12 +254,38 @@ class RepCounter:
         gap) is provisional: a high camera stretches the rest itself past the limit, and
         then the lifts rise from it. Once the signal falls back within the limit instead,
         that level was the top of a rep begun before we could see it: a partial rep."""
-        if self._opening is None or self._beyond_rest_limit(u) or self._settle is not None:
+        if self._opening is None:
+            return []
+        if u >= self._baseline.value() - abs(self.spec.top):
+            self._opening_left = t
+        if self._beyond_rest_limit(u) or self._settle is not None:
             return []  # (a rep lifted from that level is settling: it decides, see _end_settle)
         t0, self._opening = self._opening, None
         self._baseline.reset()  # the level learned there was no rest
+        self._relearn = (t, u, self._opening_left)
         rep = RepTiming(start_s=t0, started_before=True, top_enter_s=t0, end_s=t)
         return [CounterEvent("abandoned", t, rep)]
+
+    def _relearning(self, t: float, u: float) -> None:
+        """Once a provisional rest proved a top, the rest is the low the signal comes down
+        to. The patient may lift again at once, and a brief bottom (a few frames at a low
+        frame rate, or with frames lost) never reads as still: then the low the signal
+        turns back up from by ``start`` is taken as the rest, provided the way down from
+        the top took ``min_rep_s`` or more. A faster fall is the model losing the raised
+        limbs, not a lowering, and its low is no rest; stillness decides then."""
+        if self._relearn is None:
+            return
+        t_low, low, left = self._relearn
+        if u <= low + self._eps():  # the latest frame at the low, as _track_valley
+            t_low, low = t, min(u, low)
+            self._relearn = (t_low, low, left)
+        if self._baseline.ready:
+            self._relearn = None  # a still rest came first
+        elif u >= low + abs(self.spec.start):
+            self._relearn = None
+            if t_low - left >= self.spec.min_rep_s:
+                self._baseline.seed(t_low, low)
+                self._valley = (t_low, low)
 
     def _rest_exit_u(self, exit_u: float, cur: RepTiming) -> float:
         """Where the lowering counts as back at rest: below the start threshold, or (with
