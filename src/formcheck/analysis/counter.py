@@ -168,7 +168,7 @@ class RepCounter:
                 self.phase = Phase.REST
                 self._valley = (t, u)
                 if self._baseline.ready and self._beyond_rest_limit(self._baseline.value()):
-                    self._opening = t
+                    self._opening = self._opening_left = t
             elif u >= top_u:
                 # Already at the target when we first see the patient: a rep whose
                 # start we missed is partial; a hold is timed from here.
@@ -384,8 +384,8 @@ class RepCounter:
         cur.cut = True
         if cur.top_enter_s is not None and cur.top_exit_s is None:
             cur.top_exit_s = None  # hold continued past what we could see
-        # Cut before it came back down: nothing refutes its rest, so it counts as a
-        # rep from any other rest would have at its target.
+        # Cut before it came back down: nothing refutes the rest it began from, so it
+        # counts, as a lift from any other rest does at its target.
         events = self._count(cur, t) if cur.due else []
         return [*events, CounterEvent("finished" if cur.counted else "abandoned", t, cur)]
 
