@@ -9,6 +9,7 @@ orientation too.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from factories import HEIGHT, kneeling_pose, sequence, supine_pose, tabletop_pose
@@ -23,18 +24,7 @@ def warnings_for(exercise: str, builder, value: float, *, upside_down: bool = Fa
     if upside_down:
         xy = recording.xy.copy()
         xy[..., 1] = HEIGHT - xy[..., 1]
-        recording = PoseRecording(
-            timestamps=recording.timestamps,
-            indices=recording.indices,
-            image_sizes=recording.image_sizes,
-            detected=recording.detected,
-            xy=xy,
-            z=recording.z,
-            visibility=recording.visibility,
-            world=recording.world,
-            fps=recording.fps,
-            model_id=recording.model_id,
-        )
+        recording = dataclasses.replace(recording, xy=xy)
     outcome = analyze_clip(
         Path("hand-built.mp4"), exercise=exercise, config=PatientConfig(), recording=recording
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from formcheck.exercises.loader import PatientConfig
@@ -73,10 +74,23 @@ def test_counts_match_human_labels(name: str, recordings: dict[str, PoseRecordin
     assert summary.rep_count == label["human_rep_count"]
 
 
+def _subset(
+    recording: PoseRecording, keep: slice | np.ndarray, fps: float, shift_s: float = 0.0
+) -> PoseRecording:
+    """The frames ``keep`` selects, their times moved ``shift_s`` earlier."""
+    arrays = {name: getattr(recording, name)[keep] for name in ARRAY_NAMES}
+    arrays["timestamps"] = arrays["timestamps"] - shift_s
+    return PoseRecording(**arrays, fps=fps, model_id=recording.model_id)
+
+
 def _every(recording: PoseRecording, step: int, offset: int) -> PoseRecording:
     """Every ``step``-th frame from ``offset``: the clip as a slower camera would give it."""
-    arrays = {name: getattr(recording, name)[offset::step] for name in ARRAY_NAMES}
-    return PoseRecording(**arrays, fps=recording.fps / step, model_id=recording.model_id)
+    return _subset(recording, slice(offset, None, step), recording.fps / step)
+
+
+def _from(recording: PoseRecording, cut_s: float) -> PoseRecording:
+    """The recording as if filming had started ``cut_s`` seconds later."""
+    return _subset(recording, recording.timestamps >= cut_s, recording.fps, shift_s=cut_s)
 
 
 @pytest.mark.parametrize("step", [2, 3, 4])
@@ -93,14 +107,6 @@ def test_counts_hold_at_lower_frame_rates(
             CLIPS / name, exercise=PROGRAMME[name], config=PatientConfig(), recording=recording
         )
         assert outcome.report.summary.rep_count == want, (step, offset)
-
-
-def _from(recording: PoseRecording, cut_s: float) -> PoseRecording:
-    """The recording as if filming had started ``cut_s`` seconds later."""
-    keep = recording.timestamps >= cut_s
-    arrays = {name: getattr(recording, name)[keep] for name in ARRAY_NAMES}
-    arrays["timestamps"] = arrays["timestamps"] - cut_s
-    return PoseRecording(**arrays, fps=recording.fps, model_id=recording.model_id)
 
 
 @pytest.mark.parametrize(("cut_s", "want"), [(2.0, 1), (5.0, 1), (9.0, 0)])
