@@ -331,7 +331,7 @@ class RepCounter:
         cur.trace = [(ts, us) for ts, us in cur.trace if ts <= cur.end_s]
         if cur.provisional:
             return self._resolve_provisional(cur, t, low)
-        return [CounterEvent("finished" if cur.counted else "abandoned", t, cur)]
+        return self._closing(cur, t)
 
     def _resolve_provisional(self, cur: RepTiming, t: float, low: float) -> list[CounterEvent]:
         """A rep lifted from a rest level past ``rest_limit`` has come back down. Settling
@@ -349,9 +349,7 @@ class RepCounter:
                 cur.start_s = min(cur.start_s, opened)
                 cur.top_enter_s = opened
             self._baseline.forget_before(cur.end_s)  # learned in a raised position
-            return [CounterEvent("abandoned", t, cur)]
-        events = self._count(cur, t) if cur.due else []
-        return [*events, CounterEvent("finished" if cur.counted else "abandoned", t, cur)]
+        return self._closing(cur, t)
 
     def _maybe_count(self, t: float) -> list[CounterEvent]:
         cur = self.current
@@ -386,6 +384,11 @@ class RepCounter:
             cur.top_exit_s = None  # hold continued past what we could see
         # Cut before it came back down: nothing refutes the rest it began from, so it
         # counts, as a lift from any other rest does at its target.
+        return self._closing(cur, t)
+
+    def _closing(self, cur: RepTiming, t: float) -> list[CounterEvent]:
+        """The events that close ``cur``: a rep still due (see ``provisional``) counts
+        first; then it is finished if counted, else abandoned."""
         events = self._count(cur, t) if cur.due else []
         return [*events, CounterEvent("finished" if cur.counted else "abandoned", t, cur)]
 
