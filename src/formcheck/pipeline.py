@@ -249,7 +249,7 @@ def analyze_clip(
         warnings += picture.warnings() + list(getattr(estimator, "warnings", []))
         shots = outputs.keyframes() if outputs is not None else {}
 
-    results = {i: a.finish() for i, a in analyzers.items()}
+    results = {i: a.finish(hindsight=True) for i, a in analyzers.items()}
     recognition = None
     chosen = ids[0]
     if auto:

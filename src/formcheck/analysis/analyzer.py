@@ -17,6 +17,7 @@ from formcheck.analysis.counter import CounterEvent, CycleCounter, RepCounter, R
 from formcheck.analysis.faults import FaultHit, evaluate, quality
 from formcheck.analysis.metrics import RepAccumulator, lower_bound_metrics
 from formcheck.analysis.raised_side import RaisedSide
+from formcheck.analysis.segment import segment
 from formcheck.analysis.state import FrameAnalysis, FrameStatus, Phase, RepEvent
 from formcheck.exercises.schema import ExerciseSpec
 from formcheck.report.model import FaultEvent, Rep, UnjudgedSpan
@@ -28,6 +29,9 @@ from formcheck.signals.view import FrameCheck, check_frame
 from formcheck.types import PoseFrame
 
 _KIND = {"reps": "rep", "holds": "hold", "cycles": "cycle"}
+_SIDES = {"left": 1, "right": 2}
+_SIDE_NAMES = {1: "left", 2: "right"}
+REST_WINDOW_S = 0.5  # a rep's rest values: the frames this long before it leaves rest
 _RATIO_STEP = 0.01
 _RATIO_BINS = 200
 _UNCLEAR = FrameCheck(
@@ -126,6 +130,10 @@ class ExerciseAnalyzer:
         # Compact float32 arrays: a 10-minute session costs well under 1 MiB.
         self._series_t: array[float] = array("d")
         self._series: dict[str, array[float]] = {n: array("f") for n in self.spec.signal_names()}
+        # Per frame, for the hindsight pass over a recorded clip: judged (1), doubted but
+        # present (2, a hold carries on), else 0; and the side the side signal chose.
+        self._frame_state: array[int] = array("b")
+        self._frame_side: array[int] = array("b")
         self._frames = 0
         self._frames_with_pose = 0
         self._first_t: float | None = None
@@ -234,6 +242,8 @@ class ExerciseAnalyzer:
             self._series_t.append(t)
             for name in self._series:
                 self._series[name].append(values.get(name, math.nan))
+            self._frame_state.append(1 if judged else 2 if unclear else 0)
+            self._frame_side.append(_SIDES.get(winners.get(self.spec.side_signal or "", ""), 0))
 
         return FrameAnalysis(
             pose=smooth,
@@ -375,11 +385,18 @@ class ExerciseAnalyzer:
         )
 
     # -- end of session -------------------------------------------------------------
-    def finish(self) -> AnalysisResult:
-        """Close the rep in progress and return the session's findings."""
+    def finish(self, hindsight: bool = False) -> AnalysisResult:
+        """Close the rep in progress and return the session's findings.
+
+        ``hindsight``: the clip is recorded and known whole, so its reps are found again
+        from the whole signal (:mod:`formcheck.analysis.segment`) rather than taken from
+        the frame-by-frame counter, which had to decide without seeing what came next.
+        """
         end_t = self._last_t
         for ev in self._counter.finish(end_t):
             self._on_event(ev)
+        if hindsight and self.supports_hindsight():
+            self._resegment()
         if self._open_span is not None:
             self._open_span.end_s = end_t
             self._spans.append(self._open_span)
@@ -466,6 +483,79 @@ class ExerciseAnalyzer:
             confidence=round(max(0.0, min(1.0, confidence)), 3),
             partial_reps=self._partial,
         )
+
+    def supports_hindsight(self) -> bool:
+        """Reps and holds measured from the patient's own rest are segmented in hindsight."""
+        counting = self.spec.counting
+        return (
+            self.keep_series
+            and counting.kind in ("reps", "holds")
+            and counting.reference == "baseline"
+        )
+
+    def _resegment(self) -> None:
+        """Replace the live counter's reps with those found in the whole recorded signal."""
+        counting = self.spec.counting
+        sign = 1.0 if counting.direction == "up" else -1.0
+        t = np.frombuffer(self._series_t, dtype=np.float64)
+        state = np.frombuffer(self._frame_state, dtype=np.int8)
+        raw = np.asarray(self._series[counting.signal], dtype=float) * sign
+        u = np.where(state == 1, raw, np.nan)
+        found = segment(t, u, counting, bridge=state == 2, plateau=self._plateau)
+        self._reps, self._faults, self._partial = [], [], 0
+        series = {n: np.asarray(v, dtype=float) for n, v in self._series.items()}
+        sides = np.frombuffer(self._frame_side, dtype=np.int8)
+        for rep in found.reps:
+            self._replay(rep, t, u, state, series, sides, counting.top * sign)
+            end = rep.end_s if rep.end_s is not None else float(t[-1])
+            self._close_rep(rep, end, complete=rep.counted)
+
+    def _replay(
+        self,
+        rep: RepTiming,
+        t: np.ndarray,
+        u: np.ndarray,
+        state: np.ndarray,
+        series: dict[str, np.ndarray],
+        sides: np.ndarray,
+        need: float,
+    ) -> None:
+        """Feed the rep's frames to a fresh accumulator, as the live path does frame by frame."""
+        self._acc = self._new_rep()
+        self._rep_side_votes = {}
+        end = rep.end_s if rep.end_s is not None else float(t[-1])
+        before = (t >= rep.start_s - REST_WINDOW_S) & (t < rep.start_s) & (state == 1)
+        if before.any() and not rep.started_before:
+            for name, values in series.items():
+                rest = values[before]
+                rest = rest[~np.isnan(rest)]
+                if rest.size:
+                    self._acc.first[name] = float(np.median(rest))
+        inside = np.flatnonzero((t >= rep.start_s) & (t <= end) & (state == 1))
+        if inside.size == 0:
+            return
+        trace_t = np.array([p[0] for p in rep.trace])
+        trace_u = np.array([p[1] for p in rep.trace])
+        peak_i = inside[int(np.argmin(np.abs(t[inside] - (rep.peak_s or end))))]
+        top_in = rep.top_enter_s if rep.top_enter_s is not None else math.inf
+        top_out = rep.top_exit_s if rep.top_exit_s is not None else end
+        rest_u = rep.start_u if math.isfinite(rep.start_u) else -math.inf
+        for i in inside:
+            ti = float(t[i])
+            at_top = top_in <= ti <= top_out
+            smooth_u = float(np.interp(ti, trace_t, trace_u)) if trace_t.size else float(u[i])
+            past_target = smooth_u >= rest_u + abs(need)
+            plateau_frame = self._plateau is not None and (past_target or self._rep_kind == "hold")
+            self._acc.add(
+                {n: float(v[i]) for n, v in series.items()},
+                is_peak=i == peak_i,
+                in_hold=at_top and self._plateau is None,
+                top_u=smooth_u if plateau_frame else None,
+                t=ti,
+            )
+            if at_top and sides[i]:
+                side = _SIDE_NAMES[int(sides[i])]
+                self._rep_side_votes[side] = self._rep_side_votes.get(side, 0) + 1
 
     def _subtle_and_unseen(self) -> bool:
         """A subtle movement (one with a noise floor set) of which no complete rep was seen."""

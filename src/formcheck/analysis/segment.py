@@ -1,0 +1,215 @@
+"""Hindsight segmentation of a recorded clip: reps and holds found in the whole signal.
+
+A live counter must decide frame by frame; a recorded clip is known whole, so it is
+segmented in a second pass over the counting signal:
+
+1. the signal is median-smoothed over a fixed time window and resampled onto a uniform
+   time grid, so nothing below depends on the clip's frame rate;
+2. reps are the peaks of that signal that stand out by the definition's ``top`` from the
+   lows on both sides (``scipy.signal.find_peaks`` prominence). Each rep is measured from
+   its *own* rest: the lowest level between it and its neighbours. No rest is learned
+   first, so a clip that opens at the top, a camera that stretches every angle, or a rest
+   that drifts between reps all need no special case;
+3. the clip's edges (and gaps where the person was not judged) are walls of the signal: a
+   peak whose rise was not seen is a partial rep; a peak reached just before the clip
+   ends counts, cut (its hold is a lower bound).
+
+The rep times feed :mod:`formcheck.analysis.metrics` as :class:`RepTiming`, the same
+structure the live counter fills.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.signal import find_peaks
+
+from formcheck.analysis.counter import RepTiming
+from formcheck.exercises.schema import CountingSpec
+
+GRID_S = 0.05  # the uniform time grid (20 Hz): finer than any rep's timing that is judged
+SMOOTH_S = 0.25  # median window: removes single-frame landmark flips, keeps a 0.5-s rep
+MAX_GAP_S = 1.0  # unjudged time longer than this splits the clip (as in the live counter)
+ARRIVE = 0.1  # a rep starts and ends within this share of its own rise of its rest
+# Back at rest: at least half way down from the top to the patient's rest. Two lifts with
+# a dip shallower than that between them are one rep (a hold that wavers, a limb the
+# model loses for a moment); a level higher than that is no rest to rise from.
+REST_BAND = 0.5
+# The rest is the 5th percentile of the clip's counting signal: the level the body keeps
+# returning to, robust to a few frames that dip below it.
+REST_PERCENTILE = 5.0
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    """The reps (or holds) of a clip, counted and partial, in time order."""
+
+    reps: list[RepTiming]
+
+    @property
+    def counted(self) -> list[RepTiming]:
+        return [r for r in self.reps if r.counted]
+
+    @property
+    def partial(self) -> int:
+        return sum(not r.counted for r in self.reps)
+
+
+def segment(
+    t: np.ndarray,
+    u: np.ndarray,
+    spec: CountingSpec,
+    bridge: np.ndarray | None = None,
+    plateau: float | None = 0.85,
+) -> Segmentation:
+    """Reps of the oriented counting signal ``u`` (NaN where not judged) at times ``t``.
+
+    ``bridge``: frames where the person is there but not measured (a doubted skeleton):
+    a gap made only of those does not split a rep. ``plateau``: the share of a rep's own
+    rise that marks its top (its hold is the time spent there); ``None`` times the hold
+    past the definition's ``top`` instead.
+    """
+    t = np.asarray(t, dtype=float)
+    u = np.asarray(u, dtype=float)
+    if bridge is None:
+        bridge = np.zeros(len(t), dtype=bool)
+    grids = [_smooth_on_grid(t[lo:hi], u[lo:hi]) for lo, hi in _runs(t, u, bridge)]
+    if not grids:
+        return Segmentation([])
+    # The patient's rest: where the body spends its time at its lowest, over the whole clip.
+    rest = float(np.percentile(np.concatenate([y for _, y in grids]), REST_PERCENTILE))
+    reps: list[RepTiming] = []
+    for grid, y in grids:
+        reps += _segment_run(grid, y, rest, spec, plateau)
+    return Segmentation(reps)
+
+
+def _runs(t: np.ndarray, u: np.ndarray, bridge: np.ndarray) -> list[tuple[int, int]]:
+    """Index ranges of judged frames with no gap longer than ``MAX_GAP_S`` between them."""
+    valid = ~np.isnan(u)
+    idx = np.flatnonzero(valid)
+    if idx.size == 0:
+        return []
+    runs: list[tuple[int, int]] = []
+    start = idx[0]
+    for a, b in itertools.pairwise(idx):
+        doubted_only = b - a > 1 and bool(bridge[a + 1 : b].all())
+        if t[b] - t[a] > MAX_GAP_S and not doubted_only:
+            runs.append((start, a + 1))
+            start = b
+    runs.append((start, idx[-1] + 1))
+    return runs
+
+
+def _smooth_on_grid(t: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Median over ``SMOOTH_S`` on the frames, then linear interpolation onto the grid."""
+    ok = ~np.isnan(u)
+    ts, us = t[ok], u[ok]
+    half = SMOOTH_S / 2
+    lo = np.searchsorted(ts, ts - half, side="left")
+    hi = np.searchsorted(ts, ts + half, side="right")
+    med = np.array([np.median(us[a:b]) for a, b in zip(lo, hi, strict=True)])
+    n = max(1, int(np.floor((ts[-1] - ts[0]) / GRID_S)) + 1)
+    grid = ts[0] + GRID_S * np.arange(n)
+    return grid, np.interp(grid, ts, med)
+
+
+def _segment_run(
+    grid: np.ndarray, y: np.ndarray, rest: float, spec: CountingSpec, plateau: float | None
+) -> list[RepTiming]:
+    n = len(y)
+    if n < 3:
+        return []
+    need = abs(spec.top)
+
+    def at_rest(level: float, top: float) -> bool:
+        return level <= rest + REST_BAND * max(top - rest, 0.0)
+
+    # Walls below everything at both edges, so a peak at the clip's edge is a peak too.
+    wall = min(float(np.min(y)), rest) - 10 * need - 1.0
+    found, _ = find_peaks(np.concatenate(([wall], y, [wall])), prominence=need)
+    # Two tops are two reps only if the body came back to rest between them.
+    peaks: list[int] = []
+    for p in (int(i) - 1 for i in found):
+        if peaks and not at_rest(float(np.min(y[peaks[-1] : p + 1])), min(y[peaks[-1]], y[p])):
+            if y[p] > y[peaks[-1]]:
+                peaks[-1] = p
+            continue
+        peaks.append(p)
+    reps: list[RepTiming] = []
+    for k, p in enumerate(peaks):
+        top = float(y[p])
+        if top - rest < need:
+            continue
+        left_from = peaks[k - 1] if k > 0 else 0
+        right_to = peaks[k + 1] if k + 1 < len(peaks) else n - 1
+        li = left_from + int(np.argmin(y[left_from : p + 1]))
+        ri = p + int(np.argmin(y[p : right_to + 1]))
+        rise_l, rise_r = top - y[li], top - y[ri]
+        start_i = _last_at_or_below(y, li, p, y[li] + ARRIVE * rise_l)
+        # A rise already under way at the clip's first moment (or after a gap), or from a
+        # level that is no rest, was not seen: how far it had come is unknown.
+        seen_rise = rise_l >= need and start_i > 0 and at_rest(float(y[li]), top)
+        returned = rise_r >= need and at_rest(float(y[ri]), top)
+        own_rest = float(y[li]) if seen_rise else float(y[ri]) if returned else rest
+        rise = top - own_rest
+        start_i = start_i if seen_rise else 0
+        end_i = _first_at_or_below(y, p, ri, y[ri] + ARRIVE * rise_r) if returned else n - 1
+        top_level = own_rest + (plateau * rise if plateau is not None else need)
+        above = np.flatnonzero(y[start_i : end_i + 1] >= top_level) + start_i
+        # The top: the stretch above the level that holds the peak.
+        top_in, top_out = _stretch_around(above, p)
+        held = (top_out - top_in) * GRID_S if top_in is not None and top_out is not None else 0.0
+        span = (end_i - start_i) * GRID_S
+        lift = (top_in - start_i) * GRID_S if top_in is not None else 0.0
+        slow = spec.max_lift_s is not None and seen_rise and lift > spec.max_lift_s
+        # A hold is timed from the moment it is seen; a rep whose lift was not seen is partial.
+        counted = (
+            (seen_rise or spec.kind == "holds")
+            and held >= spec.min_top_s
+            and (span >= spec.min_rep_s or not returned)
+            and span <= spec.max_rep_s
+            and not slow
+        )
+        reps.append(
+            RepTiming(
+                start_s=float(grid[start_i]),
+                started_before=not seen_rise,
+                top_enter_s=float(grid[top_in]) if top_in is not None else None,
+                top_exit_s=float(grid[top_out]) if top_out is not None and returned else None,
+                peak_s=float(grid[p]),
+                peak_u=top,
+                end_s=float(grid[end_i]),
+                counted=counted,
+                too_slow=slow,
+                cut=not returned,
+                start_u=own_rest if seen_rise else float("nan"),
+                trace=[(float(grid[i]), float(y[i])) for i in range(start_i, end_i + 1)],
+            )
+        )
+    return reps
+
+
+def _last_at_or_below(y: np.ndarray, lo: int, hi: int, level: float) -> int:
+    idx = np.flatnonzero(y[lo : hi + 1] <= level)
+    return lo + int(idx[-1]) if idx.size else lo
+
+
+def _first_at_or_below(y: np.ndarray, lo: int, hi: int, level: float) -> int:
+    idx = np.flatnonzero(y[lo : hi + 1] <= level)
+    return lo + int(idx[0]) if idx.size else hi
+
+
+def _stretch_around(above: np.ndarray, p: int) -> tuple[int | None, int | None]:
+    """First and last index of the contiguous run of ``above`` that contains ``p``."""
+    if above.size == 0 or p not in above:
+        return None, None
+    breaks = np.flatnonzero(np.diff(above) > 1)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [above.size - 1]))
+    for s, e in zip(starts, ends, strict=True):
+        if above[s] <= p <= above[e]:
+            return int(above[s]), int(above[e])
+    return None, None
