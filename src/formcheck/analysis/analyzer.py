@@ -134,6 +134,7 @@ class ExerciseAnalyzer:
         # present (2, a hold carries on), else 0; and the side the side signal chose.
         self._frame_state: array[int] = array("b")
         self._frame_side: array[int] = array("b")
+        self._in_position_seen = False
         self._frames = 0
         self._frames_with_pose = 0
         self._first_t: float | None = None
@@ -242,7 +243,11 @@ class ExerciseAnalyzer:
             self._series_t.append(t)
             for name in self._series:
                 self._series[name].append(values.get(name, math.nan))
-            self._frame_state.append(1 if judged else 2 if unclear else 0)
+            # Once the patient has been seen in the starting position, every measurable frame
+            # counts in hindsight (the live phase no longer gates it).
+            self._in_position_seen |= check.status is FrameStatus.OK and check.in_position
+            measurable = check.status is FrameStatus.OK and self._in_position_seen
+            self._frame_state.append(1 if measurable else 2 if unclear else 0)
             self._frame_side.append(_SIDES.get(winners.get(self.spec.side_signal or "", ""), 0))
 
         return FrameAnalysis(
