@@ -17,7 +17,7 @@ from formcheck.analysis.counter import CounterEvent, CycleCounter, RepCounter, R
 from formcheck.analysis.faults import FaultHit, evaluate, quality
 from formcheck.analysis.metrics import RepAccumulator, lower_bound_metrics
 from formcheck.analysis.raised_side import RaisedSide
-from formcheck.analysis.segment import segment
+from formcheck.analysis.segment import segment, segment_cycles
 from formcheck.analysis.state import FrameAnalysis, FrameStatus, Phase, RepEvent
 from formcheck.exercises.schema import ExerciseSpec
 from formcheck.report.model import FaultEvent, Rep, UnjudgedSpan
@@ -25,12 +25,16 @@ from formcheck.signals.body_scale import BodyScaleCheck
 from formcheck.signals.measure import measure
 from formcheck.signals.side import NearSideTracker
 from formcheck.signals.smoothing import LandmarkSmoother, SmoothingConfig
-from formcheck.signals.view import FrameCheck, check_frame
+from formcheck.signals.view import WRONG_VIEW_CUE, FrameCheck, check_frame
 from formcheck.types import PoseFrame
 
 _KIND = {"reps": "rep", "holds": "hold", "cycles": "cycle"}
 _SIDES = {"left": 1, "right": 2}
 _SIDE_NAMES = {1: "left", 2: "right"}
+# How a frame was measured, for the hindsight pass: not at all; fully; only in 3D (the
+# camera does not look at the side, so the picture's angles are foreshortened); or the
+# person is there but the skeleton is doubted (a hold carries on through it).
+_UNMEASURED, _MEASURED, _MEASURED_3D, _DOUBTED = 0, 1, 3, 2
 REST_WINDOW_S = 0.5  # a rep's rest values: the frames this long before it leaves rest
 _RATIO_STEP = 0.01
 _RATIO_BINS = 200
@@ -130,11 +134,12 @@ class ExerciseAnalyzer:
         # Compact float32 arrays: a 10-minute session costs well under 1 MiB.
         self._series_t: array[float] = array("d")
         self._series: dict[str, array[float]] = {n: array("f") for n in self.spec.signal_names()}
-        # Per frame, for the hindsight pass over a recorded clip: judged (1), doubted but
-        # present (2, a hold carries on), else 0; and the side the side signal chose.
+        # Per frame, for the hindsight pass over a recorded clip: how it was measured (see
+        # _MEASURED...), and the side the side signal chose.
         self._frame_state: array[int] = array("b")
         self._frame_side: array[int] = array("b")
         self._in_position_seen = False
+        self._faults_unjudged = False
         self._frames = 0
         self._frames_with_pose = 0
         self._first_t: float | None = None
@@ -245,9 +250,14 @@ class ExerciseAnalyzer:
                 self._series[name].append(values.get(name, math.nan))
             # Once the patient has been seen in the starting position, every measurable frame
             # counts in hindsight (the live phase no longer gates it).
-            self._in_position_seen |= check.status is FrameStatus.OK and check.in_position
-            measurable = check.status is FrameStatus.OK and self._in_position_seen
-            self._frame_state.append(1 if measurable else 2 if unclear else 0)
+            seen = check.status in (FrameStatus.OK, FrameStatus.WRONG_VIEW)
+            self._in_position_seen |= seen and check.in_position
+            state = _UNMEASURED
+            if seen and self._in_position_seen:
+                state = _MEASURED if check.status is FrameStatus.OK else _MEASURED_3D
+            elif unclear:
+                state = _DOUBTED
+            self._frame_state.append(state)
             self._frame_side.append(_SIDES.get(winners.get(self.spec.side_signal or "", ""), 0))
 
         return FrameAnalysis(
@@ -342,7 +352,11 @@ class ExerciseAnalyzer:
             self._partial += 1 if (cur.started_before or cur.cut or cur.top_enter_s) else 0
             self._acc = self._new_rep()
             return RepEvent(index=0, side=side, complete=False, faults=(), quality=0.0)
-        hits = evaluate(self.spec.faults, metrics, side, lower_bound_metrics(cur))
+        hits = (
+            []
+            if self._faults_unjudged
+            else evaluate(self.spec.faults, metrics, side, lower_bound_metrics(cur))
+        )
         index = len(self._reps) + 1
         q = quality(hits)
         self._reps.append(
@@ -400,8 +414,14 @@ class ExerciseAnalyzer:
         end_t = self._last_t
         for ev in self._counter.finish(end_t):
             self._on_event(ev)
+        in_3d = hindsight and self.supports_hindsight() and self.counted_in_3d
         if hindsight and self.supports_hindsight():
             self._resegment()
+        if in_3d:
+            # Those frames were counted, in the body's own plane: not unjudged time.
+            self._spans = [s for s in self._spans if s.reason != WRONG_VIEW_CUE]
+            if self._open_span is not None and self._open_span.reason == WRONG_VIEW_CUE:
+                self._open_span = None
         if self._open_span is not None:
             self._open_span.end_s = end_t
             self._spans.append(self._open_span)
@@ -453,14 +473,19 @@ class ExerciseAnalyzer:
                 "degrees, so it may have been missed: film side-on and closer, with the hips "
                 "and knees clearly visible."
             )
-        total = int(self._ratio_counts.sum())
-        if total == 0:
+        med = self._median_side_ratio()
+        if math.isnan(med):
             view = "unknown"
         else:
-            cumulative = np.cumsum(self._ratio_counts)
-            med = (int(np.searchsorted(cumulative, total / 2)) + 0.5) * _RATIO_STEP
             view = "side" if med <= self.spec.view.max_side_ratio else "front_or_oblique"
-            if view != "side" and self.spec.view.required == "side":
+            if in_3d:
+                notes.append(
+                    f"The camera does not look at the side of the body (width ratio {med:.2f}): "
+                    "the movement was counted from the 3D pose, in the body's own plane, but "
+                    "form faults were not judged. Film side-on, with the camera low, to check "
+                    "form."
+                )
+            elif view != "side" and self.spec.view.required == "side":
                 notes.append(
                     f"The camera does not look at the side of the body (width ratio {med:.2f}): "
                     "film side-on, with the camera low and level with the body. Angles are "
@@ -490,12 +515,29 @@ class ExerciseAnalyzer:
         )
 
     def supports_hindsight(self) -> bool:
-        """Reps and holds measured from the patient's own rest are segmented in hindsight."""
+        """Cycles, and reps and holds measured from the patient's own rest, are segmented in
+        hindsight; holds against a fixed level (child's pose) need no hindsight."""
         counting = self.spec.counting
+        return self.keep_series and (
+            counting.kind == "cycles"
+            or (counting.kind in ("reps", "holds") and counting.reference == "baseline")
+        )
+
+    def _median_side_ratio(self) -> float:
+        total = int(self._ratio_counts.sum())
+        if total == 0:
+            return math.nan
+        cumulative = np.cumsum(self._ratio_counts)
+        return (int(np.searchsorted(cumulative, total / 2)) + 0.5) * _RATIO_STEP
+
+    @property
+    def counted_in_3d(self) -> bool:
+        """The clip is filmed from the front or obliquely, and the definition can count in 3D."""
+        med = self._median_side_ratio()
         return (
-            self.keep_series
-            and counting.kind in ("reps", "holds")
-            and counting.reference == "baseline"
+            self.spec.counting.signal_3d is not None
+            and self.spec.view.required == "side"
+            and med > self.spec.view.max_side_ratio
         )
 
     def _resegment(self) -> None:
@@ -503,10 +545,19 @@ class ExerciseAnalyzer:
         counting = self.spec.counting
         sign = 1.0 if counting.direction == "up" else -1.0
         t = np.frombuffer(self._series_t, dtype=np.float64)
-        state = np.frombuffer(self._frame_state, dtype=np.int8)
-        raw = np.asarray(self._series[counting.signal], dtype=float) * sign
-        u = np.where(state == 1, raw, np.nan)
-        found = segment(t, u, counting, bridge=state == 2, plateau=self._plateau)
+        state = np.frombuffer(self._frame_state, dtype=np.int8).copy()
+        signal = counting.signal
+        if self.counted_in_3d:
+            # Counted on the body's own plane; the picture's angles judge no fault here.
+            signal = counting.signal_3d or signal
+            state[state == _MEASURED_3D] = _MEASURED
+            self._faults_unjudged = True
+        raw = np.asarray(self._series[signal], dtype=float) * sign
+        u = np.where(state == _MEASURED, raw, np.nan)
+        if counting.kind == "cycles":
+            found = segment_cycles(t, u, counting)  # a doubted pose shows no swing: a gap
+        else:
+            found = segment(t, u, counting, bridge=state == _DOUBTED, plateau=self._plateau)
         self._reps, self._faults, self._partial = [], [], 0
         series = {n: np.asarray(v, dtype=float) for n, v in self._series.items()}
         sides = np.frombuffer(self._frame_side, dtype=np.int8)
@@ -529,14 +580,14 @@ class ExerciseAnalyzer:
         self._acc = self._new_rep()
         self._rep_side_votes = {}
         end = rep.end_s if rep.end_s is not None else float(t[-1])
-        before = (t >= rep.start_s - REST_WINDOW_S) & (t < rep.start_s) & (state == 1)
+        before = (t >= rep.start_s - REST_WINDOW_S) & (t < rep.start_s) & (state == _MEASURED)
         if before.any() and not rep.started_before:
             for name, values in series.items():
                 rest = values[before]
                 rest = rest[~np.isnan(rest)]
                 if rest.size:
                     self._acc.first[name] = float(np.median(rest))
-        inside = np.flatnonzero((t >= rep.start_s) & (t <= end) & (state == 1))
+        inside = np.flatnonzero((t >= rep.start_s) & (t <= end) & (state == _MEASURED))
         if inside.size == 0:
             return
         trace_t = np.array([p[0] for p in rep.trace])

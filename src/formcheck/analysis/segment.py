@@ -40,6 +40,7 @@ REST_BAND = 0.5
 # The rest is the 5th percentile of the clip's counting signal: the level the body keeps
 # returning to, robust to a few frames that dip below it.
 REST_PERCENTILE = 5.0
+OPENING_S = 1.0  # the clip's opening level: its first second
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,24 @@ def segment(
     grids = [_smooth_on_grid(t[lo:hi], u[lo:hi]) for lo, hi in _runs(t, u, bridge)]
     if not grids:
         return Segmentation([])
+    if spec.either_way and _opens_high(grids):
+        grids = [(grid, -y) for grid, y in grids]
     # The patient's rest: where the body spends its time at its lowest, over the whole clip.
     rest = float(np.percentile(np.concatenate([y for _, y in grids]), REST_PERCENTILE))
     reps: list[RepTiming] = []
     for grid, y in grids:
         reps += _segment_run(grid, y, rest, spec, plateau)
     return Segmentation(reps)
+
+
+def _opens_high(grids: list[tuple[np.ndarray, np.ndarray]]) -> bool:
+    """Whether the clip opens nearer its high level than its low one: then the movement
+    goes down from rest. A patient starts a set at rest."""
+    y = np.concatenate([y for _, y in grids])
+    grid, first = grids[0]
+    opening = float(np.median(first[grid - grid[0] <= OPENING_S]))
+    lo, hi = np.percentile(y, [REST_PERCENTILE, 100 - REST_PERCENTILE])
+    return opening - lo > hi - opening
 
 
 def _runs(t: np.ndarray, u: np.ndarray, bridge: np.ndarray) -> list[tuple[int, int]]:
@@ -149,9 +162,18 @@ def _segment_run(
         ri = p + int(np.argmin(y[p : right_to + 1]))
         rise_l, rise_r = top - y[li], top - y[ri]
         start_i = _last_at_or_below(y, li, p, y[li] + ARRIVE * rise_l)
-        # A rise already under way at the clip's first moment (or after a gap), or from a
-        # level that is no rest, was not seen: how far it had come is unknown.
-        seen_rise = rise_l >= need and start_i > 0 and at_rest(float(y[li]), top)
+        # A rise from a level that is no rest, or already under way at the clip's opening (or
+        # a gap's end), was not seen: how far it had come is unknown. From the opening, it is
+        # seen only if the clip opens at the patient's rest level: not mid-movement, nor on
+        # the model's first frames settling far from the rest the clip keeps returning to.
+        from_edge = not np.any(y[:start_i] > y[li] + ARRIVE * rise_l)
+        opening_at_rest = abs(float(y[li]) - rest) <= REST_BAND * max(top - rest, 0.0)
+        seen_rise = (
+            rise_l >= need
+            and start_i > 0
+            and at_rest(float(y[li]), top)
+            and (opening_at_rest or not from_edge)
+        )
         returned = rise_r >= need and at_rest(float(y[ri]), top)
         own_rest = float(y[li]) if seen_rise else float(y[ri]) if returned else rest
         rise = top - own_rest
@@ -165,9 +187,11 @@ def _segment_run(
         span = (end_i - start_i) * GRID_S
         lift = (top_in - start_i) * GRID_S if top_in is not None else 0.0
         slow = spec.max_lift_s is not None and seen_rise and lift > spec.max_lift_s
-        # A hold is timed from the moment it is seen; a rep whose lift was not seen is partial.
+        # A rep whose lift was not seen is partial; a hold already held as the clip opens is
+        # timed from there.
+        held_from_opening = spec.kind == "holds" and top_in == 0
         counted = (
-            (seen_rise or spec.kind == "holds")
+            (seen_rise or held_from_opening)
             and held >= spec.min_top_s
             and (span >= spec.min_rep_s or not returned)
             and span <= spec.max_rep_s
@@ -213,3 +237,104 @@ def _stretch_around(above: np.ndarray, p: int) -> tuple[int | None, int | None]:
         if above[s] <= p <= above[e]:
             return int(above[s]), int(above[e])
     return None, None
+
+
+def segment_cycles(
+    t: np.ndarray, v: np.ndarray, spec: CountingSpec, bridge: np.ndarray | None = None
+) -> Segmentation:
+    """Full cycles of a signed signal ``v``: one turning point each side of its centre.
+
+    The centre is the clip's median (the patient's neutral). Turning points are the
+    peaks and troughs that stand out by ``top`` (prominence) and lie past the centre by
+    ``hysteresis``; two in a row on the same side are one (a wobble inside a held arch).
+    Consecutive turning points on opposite sides make one cycle; a turning point left
+    over at the clip's edge is a partial cycle.
+    """
+    t = np.asarray(t, dtype=float)
+    v = np.asarray(v, dtype=float)
+    if bridge is None:
+        bridge = np.zeros(len(t), dtype=bool)
+    grids = [_smooth_on_grid(t[lo:hi], v[lo:hi]) for lo, hi in _runs(t, v, bridge)]
+    if not grids:
+        return Segmentation([])
+    centre = float(np.median(np.concatenate([y for _, y in grids])))
+    reps: list[RepTiming] = []
+    for grid, y in grids:
+        reps += _cycles_in_run(grid, y, centre, spec)
+    return Segmentation(reps)
+
+
+def _cycles_in_run(
+    grid: np.ndarray, y: np.ndarray, centre: float, spec: CountingSpec
+) -> list[RepTiming]:
+    if len(y) < 3:
+        return []
+    need, margin = abs(spec.top), spec.hysteresis
+    wall = 10 * need + float(np.ptp(y)) + 1.0
+    turns: list[tuple[int, int]] = []  # (index, +1 high / -1 low)
+    for sign in (1, -1):
+        padded = np.concatenate(([-wall], sign * (y - centre), [-wall]))
+        found, _ = find_peaks(padded, prominence=need)
+        for i in found - 1:
+            past = sign * (y[i] - centre) > margin
+            held = _time_past(grid, y, int(i), centre + sign * margin, sign)
+            if past and held >= spec.min_top_s:
+                turns.append((int(i), sign))
+    turns.sort()
+    merged: list[tuple[int, int]] = []
+    for i, sign in turns:
+        if merged and merged[-1][1] == sign:
+            if sign * y[i] > sign * y[merged[-1][0]]:
+                merged[-1] = (i, sign)
+            continue
+        merged.append((i, sign))
+    reps: list[RepTiming] = []
+    k = 0
+    while k < len(merged):
+        first = merged[k]
+        second = merged[k + 1] if k + 1 < len(merged) else None
+        start_i = _departure(y, centre, first[0], first[1])
+        if second is None:
+            end_i = len(y) - 1
+        else:
+            end_i = _departure(y, centre, second[0], second[1], forward=True)
+        kinds = ("high" if first[1] > 0 else "low",) + (
+            ("high" if second[1] > 0 else "low",) if second else ()
+        )
+        reps.append(
+            RepTiming(
+                start_s=float(grid[start_i]),
+                started_before=start_i == 0,
+                top_enter_s=float(grid[first[0]]),
+                peak_s=float(grid[second[0] if second else first[0]]),
+                end_s=float(grid[end_i]),
+                counted=second is not None,
+                cut=second is None,
+                phases=kinds,
+                trace=[(float(grid[i]), float(y[i])) for i in range(start_i, end_i + 1)],
+            )
+        )
+        k += 2
+    return reps
+
+
+def _time_past(grid: np.ndarray, y: np.ndarray, i: int, level: float, sign: int) -> float:
+    """How long the swing through ``i`` stays past ``level`` (on ``sign``'s side)."""
+    past = sign * (y - level) > 0
+    lo = i
+    while lo > 0 and past[lo - 1]:
+        lo -= 1
+    hi = i
+    while hi < len(y) - 1 and past[hi + 1]:
+        hi += 1
+    return float(grid[hi] - grid[lo]) if past[i] else 0.0
+
+
+def _departure(y: np.ndarray, centre: float, i: int, sign: int, forward: bool = False) -> int:
+    """Where the swing through ``i`` leaves (or, ``forward``, comes back to) the centre."""
+    back = sign * (y - centre) <= 0
+    if forward:
+        idx = np.flatnonzero(back[i:])
+        return i + int(idx[0]) if idx.size else len(y) - 1
+    idx = np.flatnonzero(back[: i + 1])
+    return int(idx[-1]) if idx.size else 0

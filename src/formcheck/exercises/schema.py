@@ -27,6 +27,7 @@ SignalKind = Literal[
     "inclination",
     "drop",
     "roll",
+    "sagittal_angle",
 ]
 SideSpec = Literal["near", "far", "left", "right", "max", "min", "each"]
 Direction = Literal["up", "down"]
@@ -67,6 +68,11 @@ class SignalSpec(_Strict):
         is above the right (the left hip hiking up), ``name_right`` the opposite.
       - ``inclination``: angle of the segment ``points[0]``->``points[1]`` above the
         horizontal (degrees, -90..90), whichever way the person faces.
+      - ``sagittal_angle``: the angle at ``points[1]`` in the body's own sagittal plane, from
+        the model's 3D (world) landmarks: the midpoints of the left and right points,
+        projected onto the plane across the hip axis. 180 is straight; the angle closes as
+        ``points[2]`` swings to the front of the body (a hip flexing) and passes 180 as it
+        swings behind (extension past straight). The same from any camera angle.
     """
 
     kind: SignalKind
@@ -99,7 +105,7 @@ class SignalSpec(_Strict):
         needed = {
             "angle": (3,), "signed_angle": (3,), "height": (3,), "along": (3,),
             "side_gap": (1,), "elevation": (1,), "inclination": (2,), "drop": (2,),
-            "roll": (1, 2),
+            "roll": (1, 2), "sagittal_angle": (3,),
         }  # fmt: skip
         if len(self.points) not in needed[self.kind]:
             counts = " or ".join(map(str, needed[self.kind]))
@@ -170,6 +176,18 @@ class CountingSpec(_Strict):
         "at least this share of the way from where the hold started to its held level) instead "
         "of the time past the target, for a subtle hold whose size varies with the camera angle "
         "and can settle just under the target while it is held",
+    )
+    either_way: bool = Field(
+        False,
+        description="A recorded clip may show the movement going either way from rest (people "
+        "differ in how a subtle movement moves the landmarks); the clip decides: the way "
+        "away from the level it opens at. Live counting follows ``direction``",
+    )
+    signal_3d: str | None = Field(
+        None,
+        description="A 3D (sagittal_angle) signal that counts in place of ``signal`` when the "
+        "camera does not look at the side of the body: from the front or obliquely the "
+        "picture foreshortens the movement, the body's own plane does not",
     )
     max_rep_s: float = Field(120.0, gt=0.0)
     baseline_s: float = Field(1.5, gt=0.0, description="Seconds of rest used to learn the baseline")
@@ -370,6 +388,11 @@ class ExerciseSpec(_Strict):
         names = set(self.signal_names())
         if self.counting.signal not in names:
             raise ValueError(f"counting.signal {self.counting.signal!r} is not a defined signal")
+        s3d = self.counting.signal_3d
+        if s3d is not None and (
+            s3d not in self.signals or self.signals[s3d].kind != "sagittal_angle"
+        ):
+            raise ValueError(f"counting.signal_3d {s3d!r} is not a defined sagittal_angle signal")
         for s in self.plot_signals:
             if s not in names:
                 raise ValueError(f"plot_signals: {s!r} is not a defined signal")

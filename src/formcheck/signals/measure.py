@@ -108,6 +108,38 @@ def _line_hike(part: str, spec: SignalSpec, world: np.ndarray, vis: np.ndarray) 
     return math.degrees(math.asin(max(-1.0, min(1.0, float(v[1]) / n))))
 
 
+def _sagittal_angle(spec: SignalSpec, world: np.ndarray | None, vis: np.ndarray) -> float:
+    """The angle at the middle point in the body's sagittal plane (see SignalSpec)."""
+    if world is None:
+        return NAN
+    mids = []
+    for part in spec.points:
+        left, right = point(part, Side.LEFT), point(part, Side.RIGHT)
+        if max(vis[left], vis[right]) < spec.min_visibility:
+            return NAN
+        mids.append((world[left] + world[right]) / 2.0)
+    outer, vertex, swing = mids
+    axis = world[point("hip", Side.LEFT)] - world[point("hip", Side.RIGHT)]  # to the left
+    n = float(np.linalg.norm(axis))
+    if not n > 0:
+        return NAN
+    axis = axis / n
+
+    def in_plane(v: np.ndarray) -> np.ndarray:
+        return v - float(np.dot(v, axis)) * axis
+
+    up = in_plane(outer - vertex)
+    down = in_plane(swing - vertex)
+    nu = float(np.linalg.norm(up))
+    if not nu > 0 or not float(np.linalg.norm(down)) > 0:
+        return NAN
+    up = up / nu
+    # The body's front: left x up (MediaPipe's world axes are right-handed).
+    front = np.cross(axis, up)
+    flexion = math.degrees(math.atan2(float(np.dot(down, front)), -float(np.dot(down, up))))
+    return 180.0 - flexion
+
+
 def _side_gap(spec: SignalSpec, xy: np.ndarray, vis: np.ndarray, torso: float) -> float:
     left, right = point(spec.points[0], Side.LEFT), point(spec.points[0], Side.RIGHT)
     if vis[left] < spec.min_visibility or vis[right] < spec.min_visibility:
@@ -131,7 +163,8 @@ def measure(
         vis: ``(33,)`` visibility.
         near: the side nearer the camera.
         image_height: in pixels, for ``elevation`` signals.
-        world: ``(33, 3)`` metric landmarks, for ``roll`` signals (NaN without them).
+        world: ``(33, 3)`` metric landmarks, for ``roll`` and ``sagittal_angle`` signals (NaN
+            without them).
 
     Returns:
         ``(values, winners)``: values by signal name (``side='each'`` specs give
@@ -164,6 +197,8 @@ def _measure_spec(
     """One spec's unscaled values by name, and the side that won a 'max'/'min' spec."""
     if spec.kind == "side_gap":
         return {name: _side_gap(spec, xy, vis, torso)}, None
+    if spec.kind == "sagittal_angle":
+        return {name: _sagittal_angle(spec, world, vis)}, None
     if spec.kind == "roll":
         hike = _left_hike(spec, world, vis)
         if spec.side == "each":

@@ -32,6 +32,11 @@ _POSITION_CUES: dict[str, str] = {
 }
 
 
+# A camera high above the mat widens the body as much as turning does (a lying body filmed
+# from 45 deg above reads ~0.46), so the cue names both remedies.
+WRONG_VIEW_CUE = "Turn side-on to the camera and set it low, level with you"
+
+
 @dataclass(frozen=True)
 class FrameCheck:
     status: FrameStatus
@@ -117,12 +122,11 @@ def check_frame(
             FrameStatus.OUT_OF_FRAME, f"Move so your {' and '.join(missing)} {verb} in view", ratio
         )
     if view.required == "side" and ratio > view.max_side_ratio:
-        # A camera high above the mat widens the body as much as turning does (a lying body
-        # filmed from 45 deg above reads ~0.46), so the cue names both remedies.
         return FrameCheck(
             FrameStatus.WRONG_VIEW,
-            "Turn side-on to the camera and set it low, level with you",
+            WRONG_VIEW_CUE,
             ratio,
+            in_position=in_position(position, xy, near),
         )
     if not in_position(position, xy, near):
         return FrameCheck(FrameStatus.OK, _POSITION_CUES[position], ratio, in_position=False)
