@@ -24,12 +24,12 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.signal import find_peaks
+from scipy.signal import find_peaks, medfilt
 
 from formcheck.analysis.counter import RepTiming
 from formcheck.exercises.schema import CountingSpec
 
-GRID_S = 0.05  # the uniform time grid (20 Hz): finer than any rep's timing that is judged
+GRID_S = 0.02  # the uniform time grid (50 Hz): finer than any timing that is judged
 SMOOTH_S = 0.25  # median window: removes single-frame landmark flips, keeps a 0.5-s rep
 MAX_GAP_S = 1.0  # unjudged time longer than this splits the clip (as in the live counter)
 ARRIVE = 0.1  # a rep starts and ends within this share of its own rise of its rest
@@ -117,16 +117,20 @@ def _runs(t: np.ndarray, u: np.ndarray, bridge: np.ndarray) -> list[tuple[int, i
 
 
 def _smooth_on_grid(t: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Median over ``SMOOTH_S`` on the frames, then linear interpolation onto the grid."""
+    """Linear interpolation onto the grid, then a median over ``SMOOTH_S`` of grid points.
+
+    Interpolating first makes the smoothing the same at every frame rate (a median over a
+    few frames at 10 fps would shift a movement's corners by a whole frame).
+    """
     ok = ~np.isnan(u)
     ts, us = t[ok], u[ok]
-    half = SMOOTH_S / 2
-    lo = np.searchsorted(ts, ts - half, side="left")
-    hi = np.searchsorted(ts, ts + half, side="right")
-    med = np.array([np.median(us[a:b]) for a, b in zip(lo, hi, strict=True)])
     n = max(1, int(np.floor((ts[-1] - ts[0]) / GRID_S)) + 1)
     grid = ts[0] + GRID_S * np.arange(n)
-    return grid, np.interp(grid, ts, med)
+    y = np.interp(grid, ts, us)
+    k = round(SMOOTH_S / GRID_S) | 1  # odd
+    if n >= k:
+        y = medfilt(np.pad(y, k // 2, mode="edge"), k)[k // 2 : k // 2 + n]
+    return grid, y
 
 
 def _segment_run(
