@@ -33,9 +33,10 @@ GRID_S = 0.02  # the uniform time grid (50 Hz): finer than any timing that is ju
 SMOOTH_S = 0.25  # median window: removes single-frame landmark flips, keeps a 0.5-s rep
 MAX_GAP_S = 1.0  # unjudged time longer than this splits the clip (as in the live counter)
 ARRIVE = 0.1  # a rep starts and ends within this share of its own rise of its rest
-# Back at rest: at least half way down from the top to the patient's rest. Two lifts with
-# a dip shallower than that between them are one rep (a hold that wavers, a limb the
-# model loses for a moment); a level higher than that is no rest to rise from.
+# Back at rest: at least half way down from a top to the clip's rest. Two lifts with a dip
+# shallower than that between them are one rep (a hold that wavers, a limb the model loses
+# for a moment); at the clip's edges, a level further than that from the clip's rest is no
+# rest to rise from.
 REST_BAND = 0.5
 # The rest is the 5th percentile of the clip's counting signal: the level the body keeps
 # returning to, robust to a few frames that dip below it.
@@ -141,20 +142,14 @@ def _segment_run(
         return []
     need = abs(spec.top)
 
-    def at_rest(level: float, top: float) -> bool:
-        return level <= rest + REST_BAND * max(top - rest, 0.0)
+    def near_rest(level: float, top: float) -> bool:
+        """At the clip's edge, a level is the rest only if near the clip's rest, either way."""
+        return abs(level - rest) <= REST_BAND * max(top - rest, 0.0)
 
     # Walls below everything at both edges, so a peak at the clip's edge is a peak too.
     wall = min(float(np.min(y)), rest) - 10 * need - 1.0
     found, _ = find_peaks(np.concatenate(([wall], y, [wall])), prominence=need)
-    # Two tops are two reps only if the body came back to rest between them.
-    peaks: list[int] = []
-    for p in (int(i) - 1 for i in found):
-        if peaks and not at_rest(float(np.min(y[peaks[-1] : p + 1])), min(y[peaks[-1]], y[p])):
-            if y[p] > y[peaks[-1]]:
-                peaks[-1] = p
-            continue
-        peaks.append(p)
+    peaks = _apart([int(i) - 1 for i in found], y, rest)
     reps: list[RepTiming] = []
     for k, p in enumerate(peaks):
         top = float(y[p])
@@ -166,19 +161,16 @@ def _segment_run(
         ri = p + int(np.argmin(y[p : right_to + 1]))
         rise_l, rise_r = top - y[li], top - y[ri]
         start_i = _last_at_or_below(y, li, p, y[li] + ARRIVE * rise_l)
-        # A rise from a level that is no rest, or already under way at the clip's opening (or
-        # a gap's end), was not seen: how far it had come is unknown. From the opening, it is
-        # seen only if the clip opens at the patient's rest level: not mid-movement, nor on
-        # the model's first frames settling far from the rest the clip keeps returning to.
+        # A rise already under way at the clip's opening (or a gap's end) is seen only if the
+        # clip opens at the patient's rest level: not mid-movement, nor on the model's first
+        # frames settling far from the rest the clip keeps returning to. The same for a
+        # lowering that the clip's end (or a gap) cuts short.
         from_edge = not np.any(y[:start_i] > y[li] + ARRIVE * rise_l)
-        opening_at_rest = abs(float(y[li]) - rest) <= REST_BAND * max(top - rest, 0.0)
+        to_edge = not np.any(y[ri:] > y[ri] + ARRIVE * rise_r)
         seen_rise = (
-            rise_l >= need
-            and start_i > 0
-            and at_rest(float(y[li]), top)
-            and (opening_at_rest or not from_edge)
+            rise_l >= need and start_i > 0 and (not from_edge or near_rest(float(y[li]), top))
         )
-        returned = rise_r >= need and at_rest(float(y[ri]), top)
+        returned = rise_r >= need and (not to_edge or near_rest(float(y[ri]), top))
         own_rest = float(y[li]) if seen_rise else float(y[ri]) if returned else rest
         rise = top - own_rest
         start_i = start_i if seen_rise else 0
@@ -218,6 +210,22 @@ def _segment_run(
             )
         )
     return reps
+
+
+def _apart(peaks: list[int], y: np.ndarray, rest: float) -> list[int]:
+    """Merge neighbouring tops into one rep unless the body came back down between them:
+    at least ``REST_BAND`` of the way from the lower top to the clip's rest."""
+    kept: list[int] = []
+    for p in peaks:
+        if kept:
+            low_top = min(float(y[kept[-1]]), float(y[p]))
+            dip = float(np.min(y[kept[-1] : p + 1]))
+            if dip > rest + REST_BAND * max(low_top - rest, 0.0):
+                if y[p] > y[kept[-1]]:
+                    kept[-1] = p
+                continue
+        kept.append(p)
+    return kept
 
 
 def _last_at_or_below(y: np.ndarray, lo: int, hi: int, level: float) -> int:

@@ -16,6 +16,10 @@ from formcheck.landmarks import Landmark, Side
 from formcheck.signals.geometry import distance, joint_angle, signed_offset
 
 NAN = float("nan")
+# A hip flexes up to ~140 deg and extends up to ~30 past straight: a 3D reading well
+# beyond either is the model's depth estimate flipping a segment, not a pose.
+MAX_FLEXION_DEG = 150.0
+MAX_EXTENSION_DEG = 60.0
 
 
 def point(part: str, side: Side) -> Landmark:
@@ -137,6 +141,8 @@ def _sagittal_angle(spec: SignalSpec, world: np.ndarray | None, vis: np.ndarray)
     # The body's front: left x up (MediaPipe's world axes are right-handed).
     front = np.cross(axis, up)
     flexion = math.degrees(math.atan2(float(np.dot(down, front)), -float(np.dot(down, up))))
+    if not -MAX_EXTENSION_DEG <= flexion <= MAX_FLEXION_DEG:
+        return NAN  # no body bends so far: the model's depth has flipped a segment
     return 180.0 - flexion
 
 
