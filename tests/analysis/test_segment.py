@@ -111,3 +111,14 @@ def test_doubted_frames_do_not_split_a_hold() -> None:
     found = segment(t, u, BRIDGE, bridge=doubted)
     assert len(found.counted) == 3
     assert found.partial == 0
+
+
+def test_a_rise_still_under_way_when_the_clip_ends_is_partial() -> None:
+    # One full rep, then the clip ends while the hips are still going up: no top yet.
+    knots = [(0.0, 140), (1.0, 140), (2.2, 178), (3.0, 178), (4.2, 140), (5.5, 140),
+             (6.5, 165)]  # fmt: skip
+    t, u = _signal(knots, 30, noise=0.8)
+    found = segment(t, u, BRIDGE)
+    assert len(found.counted) == 1
+    assert found.partial == 1 and found.reps[-1].cut
+

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.exercises.loader import PatientConfig
+from formcheck.analysis.analyzer import ExerciseAnalyzer
+from formcheck.exercises.loader import PatientConfig, builtin
 from formcheck.pipeline import analyze_clip
 from formcheck.pose.recording import ARRAY_NAMES, PoseRecording
 from frame_rates import at_fps, tally
@@ -191,8 +192,16 @@ _BORDERLINE_AT = {
 }
 
 
-@pytest.mark.parametrize("fps", [10, 15, 60])
-@pytest.mark.parametrize("name", list(PROGRAMME))
+@pytest.mark.parametrize(
+    ("name", "fps"),
+    [
+        pytest.param(n, f, marks=pytest.mark.xfail(strict=True, reason="on a threshold"))
+        if (n, f) in _BORDERLINE_AT
+        else (n, f)
+        for n in PROGRAMME
+        for f in (10, 15, 60)
+    ],
+)
 def test_counts_and_faults_are_the_same_at_any_frame_rate(
     name: str, fps: float, recordings: dict[str, PoseRecording]
 ) -> None:
@@ -206,7 +215,34 @@ def test_counts_and_faults_are_the_same_at_any_frame_rate(
 
     native_count, native_faults = run(recordings[name])
     count, faults = run(at_fps(recordings[name], fps))
-    assert count == native_count
-    if (name, fps) in _BORDERLINE_AT:
-        pytest.xfail("a lowering time on its threshold at 10 fps")
-    assert faults == native_faults
+    assert (count, faults) == (native_count, native_faults)
+
+
+# The live counter gets these three wrong (docs/accuracy.md, round 8): 4 of 5 fast
+# continuous bridges, 2 for 1 oblique bird-dog, 5 of 6 quadruped tilts.
+_LIVE_MISSES = {
+    "dev2/glute_bridge__BE-PROJECTS2018_GroupNo23-Health-and-Fitness-Assistant__bridge.mp4",
+    "dev2/bird_dog__mmuno_gymnai-exercise-images__bird_dog.mp4",
+    "dev2/pelvic_tilt__BloomFit_BloomFit__pelvic_tilt.mp4",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="live counter miscounts"))
+        if n in _LIVE_MISSES
+        else n
+        for n in PROGRAMME
+    ],
+)
+def test_live_and_file_analysis_agree_on_the_count(
+    name: str, recordings: dict[str, PoseRecording]
+) -> None:
+    live = ExerciseAnalyzer(builtin(PROGRAMME[name]))
+    for pose in recordings[name].frames():
+        live.step(pose)
+    outcome = analyze_clip(
+        CLIPS / name, exercise=PROGRAMME[name], config=PatientConfig(), recording=recordings[name]
+    )
+    assert len(live.finish().reps) == outcome.report.summary.rep_count

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from formcheck.analysis.analyzer import ExerciseAnalyzer
 from formcheck.eval.labels import LabelledClip, load_truth
 from formcheck.eval.metrics import match_reps, score_clip
 from formcheck.exercises.loader import PatientConfig, builtin
@@ -106,3 +107,14 @@ def test_analysed_angles_close_to_truth(name, labelled, poses):
     for signal, err in score.angle_errors.items():
         limit = 5.0 if signal == spec.counting.signal else 10.0
         assert err <= limit, (signal, err)
+
+
+@pytest.mark.parametrize("name", [p.name.removesuffix(".truth.json") for p in TRUTHS])
+def test_live_and_file_analysis_agree_on_the_count(name, labelled, poses) -> None:
+    # Live coaching counts frame by frame; a recorded clip is segmented in hindsight.
+    label = labelled[name]
+    live = ExerciseAnalyzer(builtin(label.exercise))
+    for pose in poses[name].frames():
+        live.step(pose)
+    file_count = analyse(label, poses[name], label.exercise).report.summary.rep_count
+    assert len(live.finish().reps) == file_count

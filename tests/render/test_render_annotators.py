@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from render_factories import make_analysis, make_pose, plain_frame, standing_xy
@@ -204,21 +202,3 @@ def test_full_overlay_works_at_any_size(size: tuple[int, int]) -> None:
     an = make_analysis(0.5, w, h, cue="Lower slowly", faults=("sag",), hold_s=1.0, hold_target_s=3)
     out = default_annotators(target=10).annotate(plain_frame(w, h), an)
     assert out.shape == (h, w, 3)
-
-
-def test_full_overlay_costs_a_few_milliseconds_at_640x480() -> None:
-    chain = default_annotators(target=10)
-    frames = [plain_frame() for _ in range(60)]
-    analyses = [
-        make_analysis(
-            i / 30, value=150 + 20 * np.sin(i / 9), cue="Lower", faults=("sag",) * (i % 2)
-        )
-        for i in range(60)
-    ]
-    chain.annotate(frames[0].copy(), analyses[0])  # warm-up
-    t0 = time.perf_counter()
-    for f, a in zip(frames, analyses, strict=True):
-        chain.annotate(f, a)
-    per_frame_ms = (time.perf_counter() - t0) / len(frames) * 1000
-    # ~4 ms measured on 2 shared cores; generous bound for a loaded CI machine.
-    assert per_frame_ms < 25, per_frame_ms

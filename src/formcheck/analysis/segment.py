@@ -179,7 +179,13 @@ def _segment_run(
         above = np.flatnonzero(y[start_i : end_i + 1] >= top_level) + start_i
         # The top: the stretch above the level that holds the peak.
         top_in, top_out = _stretch_around(above, p)
-        held = (top_out - top_in) * GRID_S if top_in is not None and top_out is not None else 0.0
+        # A rep that came back counts once held past the definition's target (as live),
+        # however much its top wavers above it. One cut by the clip's end counts only if it
+        # reached its top and stayed there: a rise still under way when the clip ends has
+        # no top yet.
+        past = np.flatnonzero(y[start_i : end_i + 1] >= own_rest + need) + start_i
+        held_in, held_out = _stretch_around(past, p) if returned else (top_in, top_out)
+        held = (held_out - held_in) * GRID_S if held_in is not None and held_out is not None else 0
         span = (end_i - start_i) * GRID_S
         lift = (top_in - start_i) * GRID_S if top_in is not None else 0.0
         slow = spec.max_lift_s is not None and seen_rise and lift > spec.max_lift_s
