@@ -121,4 +121,3 @@ def test_a_rise_still_under_way_when_the_clip_ends_is_partial() -> None:
     found = segment(t, u, BRIDGE)
     assert len(found.counted) == 1
     assert found.partial == 1 and found.reps[-1].cut
-
