@@ -25,7 +25,7 @@ console = Console(highlight=False)
 
 @exercises_app.callback()
 def list_exercises(ctx: typer.Context) -> None:
-    """List the five exercises, their prescriptions and fault checks."""
+    """List the registered exercises, their prescriptions and fault checks."""
     if ctx.invoked_subcommand is not None:
         return
     table = Table(title="formcheck exercises")
@@ -34,7 +34,9 @@ def list_exercises(ctx: typer.Context) -> None:
     table.add_column("position")
     table.add_column("prescription")
     table.add_column("checks")
-    for ex in all_builtin():
+    with user_errors():
+        specs = all_builtin()
+    for ex in specs:
         table.add_row(ex.id, ex.name, ex.position, ex.prescription.text, ", ".join(ex.fault_ids()))
     console.print(table)
 

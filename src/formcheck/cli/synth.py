@@ -22,7 +22,10 @@ def _parse_reps(text: str | None) -> tuple[int, ...] | None:
 @app.command()
 def synth(
     exercise: Annotated[
-        str, typer.Argument(help="pelvic_tilt, cat_cow, childs_pose, bird_dog or bridge")
+        str,
+        typer.Argument(
+            help="an exercise with a synth script (built in, or ID.py beside its definition)"
+        ),
     ],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="clip.mp4 (mp4v) or clip.webm (VP8)")

@@ -307,6 +307,10 @@ class ExerciseSpec(_Strict):
     name: str
     aliases: tuple[str, ...] = ()
     position: Position
+    programmes: tuple[str, ...] = Field(
+        (), description="Programmes this exercise belongs to (`formcheck live --program NAME`)"
+    )
+    order: int = Field(1000, description="Place in a programme and in listings (lowest first)")
     description: str
     instructions: tuple[str, ...] = ()
     view: ViewSpec = ViewSpec()
