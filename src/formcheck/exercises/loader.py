@@ -44,9 +44,10 @@ from formcheck.exercises.schema import ExerciseSpec
 
 def _format_validation(err: ValidationError, where: str) -> str:
     first = err.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    loc = ".".join(str(p) for p in first["loc"])
+    msg = str(first["msg"]).removeprefix("Value error, ")
     more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
-    return f"{where}: {loc}: {first['msg']}{more}"
+    return f"{where}: {loc + ': ' if loc else ''}{msg}{more}"
 
 
 def _builtin_raw(exercise_id: str) -> dict[str, Any]:

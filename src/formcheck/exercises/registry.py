@@ -25,6 +25,7 @@ from typing import Any
 import tomllib
 
 from formcheck.errors import ConfigError
+from formcheck.exercises.rules import read_faults
 
 ENV_VAR = "FORMCHECK_EXERCISES_DIR"
 
@@ -54,7 +55,10 @@ def _read(text: str, where: str) -> dict[str, Any]:
         raise ConfigError(f"{where}: invalid TOML: {err}") from None
     if not isinstance(data.get("id"), str):
         raise ConfigError(f"{where}: id: a definition needs an id (a string)")
-    return data
+    try:
+        return read_faults(data)
+    except ValueError as err:
+        raise ConfigError(f"{where}: {err}") from None
 
 
 def _builtin_definitions() -> list[Definition]:

@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from formcheck.exercises.quantities import ANGLE_KINDS, check_rules, signal_quantities
 from formcheck.landmarks import SIDED_PARTS
 
 SignalKind = Literal[
@@ -72,7 +73,11 @@ class SignalSpec(_Strict):
     kind: SignalKind
     points: tuple[str, ...]
     side: SideSpec = "near"
-    unit: str = "deg"
+    unit: str = Field(
+        "",
+        description="deg for angles (the default); distances are in torso lengths ('torso', "
+        "the default) or as scaled, e.g. '% torso' with scale = 100",
+    )
     scale: float = Field(
         1.0,
         gt=0.0,
@@ -94,8 +99,21 @@ class SignalSpec(_Strict):
         "bird-dog's hip when the leg rises above the back line)",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _default_unit(cls, data: object) -> object:
+        if isinstance(data, dict) and not data.get("unit"):
+            angle = data.get("kind") in ANGLE_KINDS
+            return {**data, "unit": "deg" if angle else "torso"}
+        return data
+
     @model_validator(mode="after")
     def _check_points(self) -> SignalSpec:
+        if (self.kind in ANGLE_KINDS) != (self.unit == "deg"):
+            raise ValueError(
+                f"a {self.kind!r} signal is in {'deg' if self.kind in ANGLE_KINDS else 'torso'}"
+                f", not {self.unit!r}"
+            )
         needed = {
             "angle": (3,), "signed_angle": (3,), "height": (3,), "along": (3,),
             "side_gap": (1,), "elevation": (1,), "inclination": (2,), "drop": (2,),
@@ -222,8 +240,10 @@ class FaultRule(_Strict):
 
     ``metric`` is ``<stat>.<signal>`` with stat one of peak, max, min, mean,
     range, rise, drop, hold_mean, hold_max, hold_rise (hold mean minus the value at
-    the rep's start), or a timing: lift_s, hold_s,
-    lower_s, duration_s; or ``session.<name>`` for whole-session rules.
+    the rep's start), or a timing: lift_s, hold_s, lower_s, duration_s. A definition
+    writes it as one sentence, ``rule = "peak hip_angle < 165 deg"`` (exercises/rules.py);
+    the metric must exist and the threshold lie in its plausible range
+    (exercises/quantities.py).
     ``{side}`` and ``{other}`` in a metric name become the rep's side and the
     opposite side (bird-dog). ``when_*`` restricts the rule to reps where a
     second metric satisfies a condition (e.g. arms reaching forward); ``unless``
@@ -237,6 +257,8 @@ class FaultRule(_Strict):
     metric: str
     op: Op
     value: float
+    unit: str | None = Field(None, description="The threshold's unit, checked against the metric's")
+    when_unit: str | None = None
     severity: Literal["info", "warning", "error"] = "warning"
     cue: str
     explanation: str
@@ -333,6 +355,11 @@ class ExerciseSpec(_Strict):
         default_factory=dict,
         description="name -> [a, b]: a signal that is signal a plus signal b (combining cues)",
     )
+    mixed_units: dict[str, str] = Field(
+        default_factory=dict,
+        description="name -> unit of a derived or summed signal whose parts have different "
+        "units: combining them is an error unless declared here, on purpose",
+    )
     side_signal: str | None = Field(
         None,
         description="For one-sided reps: a signal with side='max' or a side_max signal, whose "
@@ -379,6 +406,11 @@ class ExerciseSpec(_Strict):
                 raise ValueError(f"plot_signals: {s!r} is not a defined signal")
         if self.side_signal is not None and self.side_signal not in names:
             raise ValueError(f"side_signal {self.side_signal!r} is not a defined signal")
+        for name in self.mixed_units:
+            if name not in self.derived and name not in self.sums:
+                raise ValueError(f"mixed_units: {name!r} is not a derived or summed signal")
+        signal_quantities(self)  # units: no undeclared mix
+        check_rules(self)  # metrics exist, thresholds plausible
         return self
 
     def signal_names(self) -> list[str]:
