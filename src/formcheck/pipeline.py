@@ -256,6 +256,12 @@ def analyze_clip(
     if auto:
         recognition = recognize(tally, results)
         chosen = recognition.exercise
+        if not recognition.matched:
+            warnings.append(
+                f"This does not look like any of the exercises formcheck knows "
+                f"({recognition.reason}); it is reported as {chosen} with no confidence. "
+                "Name the exercise with --exercise if it is one of them."
+            )
     elif contradiction := _contradiction(analyzers[chosen].spec, tally):
         warnings.append(contradiction)
     if pose_out is not None:

@@ -151,3 +151,32 @@ def check_rules(ex: ExerciseSpec) -> None:
             unit = rule.unit if field == "value" else rule.when_unit
             if unit is not None and unit != q.unit:
                 raise ValueError(f"{key}.{field}: written in {unit} but {metric} is in {q.unit}")
+
+
+def check_cues(ex: ExerciseSpec) -> None:
+    """Recognition cues name this exercise's signals, in their units and ranges."""
+    from formcheck.exercises.rules import parse_cue
+
+    signals = signal_quantities(ex)
+    for i, text in enumerate(ex.recognition.cues):
+        key = f"recognition.cues[{i}]"
+        try:
+            alternatives = parse_cue(text)
+        except ValueError as err:
+            raise ValueError(f"{key}: {err}") from None
+        for stat, signal, _op, value, unit in alternatives:
+            if signal is None:
+                continue
+            if signal not in signals:
+                raise ValueError(
+                    f"{key}: no signal {signal!r}; the signals are {', '.join(signals)}"
+                )
+            q = signals[signal]
+            lo, hi = (0.0, q.hi - q.lo) if stat == "range" else (q.lo, q.hi)
+            if not lo <= value <= hi:
+                raise ValueError(
+                    f"{key}: {value:g} is outside the plausible range of {stat} {signal} "
+                    f"({lo:g} to {hi:g} {q.unit})"
+                )
+            if unit is not None and unit != q.unit:
+                raise ValueError(f"{key}: written in {unit} but {signal} is in {q.unit}")

@@ -110,6 +110,15 @@ def markdown(ex: ExerciseSpec) -> str:
         for name, (a, b) in getattr(ex, table).items():
             q = quantities[name]
             lines.append(f"| `{name}` | `{a}` {op} `{b}` | {q.unit} | {q.lo:g} to {q.hi:g} |")
+    lines += ["", "## Recognition (`--exercise auto`)", ""]
+    if ex.recognition.cues:
+        lines.append(
+            f"Done {ex.position}; recognised when all of these hold over the clip or photo:"
+        )
+        lines.append("")
+        lines += [f"- {cue}" for cue in ex.recognition.cues]
+    else:
+        lines.append(f"Done {ex.position}; the default there when no other exercise's cues hold.")
     c = ex.counting
     lines += ["", "## Counting", "", f"Counted as **{c.kind}** of `{c.signal}`.", ""]
     lines += _settings(ex.counting)

@@ -81,3 +81,33 @@ def read_faults(raw: dict[str, Any]) -> dict[str, Any]:
                     rule[name] = value
         out.append(rule)
     return {**raw, "faults": out}
+
+
+# Recognition cues are sentences about the whole clip (or photo): a statistic of one
+# of the exercise's signals over it (`high`: its 97th percentile, `low`: its 3rd,
+# `range`: the span between them, robust to a few bad frames) or how many reps its own
+# counter counted (`count >= 1`). Alternatives are joined with " or ".
+CUE_STATS = ("high", "low", "range", "count")
+_CUE = re.compile(
+    r"^\s*(?P<stat>[a-z_]+)(\s+(?P<signal>[a-z_0-9]+))?\s*(?P<op><=|>=|<|>)\s*"
+    r"(?P<value>[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)\s*(?P<unit>.*?)\s*$"
+)
+
+
+def parse_cue(text: str) -> list[tuple[str, str | None, str, float, str | None]]:
+    """``"range hip_angle >= 20 deg or count >= 1"`` -> its alternatives."""
+    out: list[tuple[str, str | None, str, float, str | None]] = []
+    for part in text.split(" or "):
+        m = _CUE.match(part)
+        if (
+            m is None
+            or m["stat"] not in CUE_STATS
+            or (m["signal"] is None) != (m["stat"] == "count")
+        ):
+            raise ValueError(
+                f"cannot read cue {part.strip()!r}: write '<high|low|range> <signal> <op> <number> "
+                "<unit>' or 'count <op> <number>', alternatives joined with ' or '"
+            )
+        assert m is not None
+        out.append((m["stat"], m["signal"], m["op"], float(m["value"]), m["unit"] or None))
+    return out

@@ -15,7 +15,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from formcheck.exercises.quantities import ANGLE_KINDS, check_rules, signal_quantities
+from formcheck.exercises.quantities import (
+    ANGLE_KINDS,
+    check_cues,
+    check_rules,
+    signal_quantities,
+)
 from formcheck.landmarks import SIDED_PARTS
 
 SignalKind = Literal[
@@ -318,6 +323,21 @@ class ViewSpec(_Strict):
     in_frame_margin: float = Field(0.01, ge=0, lt=0.5)
 
 
+class RecognitionSpec(_Strict):
+    """How ``--exercise auto`` tells this exercise from the others done in its position.
+
+    ``cues`` are sentences about the whole clip or photo (exercises/rules.py,
+    ``parse_cue``), all of which must hold: e.g. ``"range hip_angle >= 20 deg or
+    high hip_angle >= 172 deg"`` for a bridge (hips lifting through tens of degrees in a
+    clip, or held high in a photo). Among the exercises of the posture seen whose cues
+    hold, the one with the most cues (the most specific) is chosen; an exercise with
+    none is its position's default. When none holds the clip is flagged as not one of
+    the registered exercises.
+    """
+
+    cues: tuple[str, ...] = ()
+
+
 class Cues(_Strict):
     setup: str = "Get into the starting position, side-on to the camera"
     rest: str = ""
@@ -368,6 +388,7 @@ class ExerciseSpec(_Strict):
     plot_signals: tuple[str, ...] = ()
     faults: tuple[FaultRule, ...] = ()
     cues: Cues = Cues()
+    recognition: RecognitionSpec = RecognitionSpec()
 
     @model_validator(mode="after")
     def _check_references(self) -> ExerciseSpec:
@@ -411,6 +432,7 @@ class ExerciseSpec(_Strict):
                 raise ValueError(f"mixed_units: {name!r} is not a derived or summed signal")
         signal_quantities(self)  # units: no undeclared mix
         check_rules(self)  # metrics exist, thresholds plausible
+        check_cues(self)
         return self
 
     def signal_names(self) -> list[str]:
