@@ -139,3 +139,22 @@ def test_an_unknown_exercise_lists_the_registered_ones(tmp_path):
     assert "hip_lift" in result.output and "bridge" in result.output
     with pytest.raises(ConfigError, match="unknown exercise"):
         registry.resolve_id("squat")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["synth", "bridge", "-o", "x.mp4"], ["batch", "x.mp4", "--out", "out"], ["exercises"],
+     ["analyze", "x.mp4"]],
+)  # fmt: skip
+def test_a_missing_folder_in_the_environment_is_one_line_for_every_command(tmp_path, command):
+    env = {"COLUMNS": "200", "NO_COLOR": "1", registry.ENV_VAR: str(tmp_path / "nope")}
+    # Paths inside tmp_path, so nothing could land in the working tree.
+    command = [str(tmp_path / c) if c in ("x.mp4", "out") else c for c in command]
+    result = runner.invoke(app, command, env=env)
+    assert result.exit_code == 1
+    assert not isinstance(result.exception, Exception) or isinstance(
+        result.exception, SystemExit
+    ), repr(result.exception)
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "exercises folder not found" in lines[0]
+    assert not (tmp_path / "out").exists()

@@ -27,14 +27,19 @@ def _root(
     ),
 ) -> None:
     """Check exercise form from video: reps, holds and faults for the back-spasm programme."""
-    if exercises_dir:
+    import os
+
+    from formcheck.exercises import registry
+
+    if exercises_dir or os.environ.get(registry.ENV_VAR):
         from formcheck.cli.common import user_errors
-        from formcheck.exercises import registry
 
         with user_errors():
             for folder in exercises_dir:
                 registry.add_folder(folder)
-            registry.definitions()  # a missing folder or broken file: one line, now
+            # A missing folder or a broken file: one line now, before any work starts
+            # (and before batch workers each fail on it).
+            registry.definitions()
     if version:
         from formcheck import __version__
 
