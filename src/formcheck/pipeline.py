@@ -17,9 +17,10 @@ import cv2
 import numpy as np
 
 from formcheck.analysis.analyzer import AnalysisResult, ExerciseAnalyzer
-from formcheck.analysis.recognize import POSITION_OF, PostureTally, Recognition, recognize
+from formcheck.analysis.recognize import PostureTally, Recognition, recognize
 from formcheck.analysis.state import FrameAnalysis
-from formcheck.exercises.loader import EXERCISE_IDS, PatientConfig
+from formcheck.exercises.loader import PatientConfig
+from formcheck.exercises.registry import exercise_ids
 from formcheck.exercises.schema import ExerciseSpec
 from formcheck.landmarks import Side
 from formcheck.pose.base import PoseEstimator
@@ -180,7 +181,7 @@ def analyze_clip(
     already hashed it (batch), so a large clip is not read twice for it.
     """
     auto = exercise == "auto"
-    ids = list(EXERCISE_IDS) if auto else [exercise]
+    ids = list(exercise_ids()) if auto else [exercise]
     analyzers = {i: ExerciseAnalyzer(config.exercise(i)) for i in ids}
     tally = PostureTally()
     warnings: list[str] = []
@@ -255,7 +256,13 @@ def analyze_clip(
     if auto:
         recognition = recognize(tally, results)
         chosen = recognition.exercise
-    elif contradiction := _contradiction(chosen, tally):
+        if not recognition.matched:
+            warnings.append(
+                f"This does not look like any of the exercises formcheck knows "
+                f"({recognition.reason}); it is reported as {chosen} with no confidence. "
+                "Name the exercise with --exercise if it is one of them."
+            )
+    elif contradiction := _contradiction(analyzers[chosen].spec, tally):
         warnings.append(contradiction)
     if pose_out is not None:
         PoseRecording.from_frames(kept, fps=fps, model_id=model_id, source=str(source)).save(
@@ -305,10 +312,10 @@ def _render_after_recognition(
         return outputs.keyframes()
 
 
-def _contradiction(exercise_id: str, tally: PostureTally) -> str | None:
+def _contradiction(spec: ExerciseSpec, tally: PostureTally) -> str | None:
     """A warning when the posture seen clearly disagrees with the chosen exercise."""
     shares = tally.shares()
-    expected = POSITION_OF[exercise_id]
+    exercise_id, expected = spec.id, spec.position
     if not shares or shares.get(expected, 0.0) >= 0.3:
         return None
     seen = max(shares, key=lambda k: shares[k])

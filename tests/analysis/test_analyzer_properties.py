@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from factories import analyze, profile, sequence
 from formcheck.analysis.analyzer import ExerciseAnalyzer
-from formcheck.exercises.loader import EXERCISE_IDS, builtin
+from formcheck.exercises.loader import builtin
+from formcheck.exercises.registry import exercise_ids
 from formcheck.landmarks import NUM_LANDMARKS
 from formcheck.types import PoseFrame
 
@@ -38,7 +39,7 @@ def streams(draw):
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(frames=streams(), ex=st.sampled_from(EXERCISE_IDS))
+@given(frames=streams(), ex=st.sampled_from(exercise_ids()))
 def test_random_streams(frames, ex):
     analyzer = ExerciseAnalyzer(builtin(ex))
     for f in frames:

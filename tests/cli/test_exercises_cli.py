@@ -6,7 +6,8 @@ import pytest
 from typer.testing import CliRunner
 
 from formcheck.cli import app
-from formcheck.exercises.loader import EXERCISE_IDS, builtin
+from formcheck.exercises.loader import builtin
+from formcheck.exercises.registry import exercise_ids
 
 runner = CliRunner()
 
@@ -25,7 +26,7 @@ def show_bridge_with(tmp_path, config_text: str):
 def test_list_shows_all_five():
     result = invoke("exercises")
     assert result.exit_code == 0, result.output
-    for ex_id in EXERCISE_IDS:
+    for ex_id in exercise_ids():
         assert ex_id in result.output
 
 
@@ -38,7 +39,7 @@ def test_show_bridge(name):
     assert "hip_angle" in result.output
 
 
-@pytest.mark.parametrize("ex_id", EXERCISE_IDS)
+@pytest.mark.parametrize("ex_id", exercise_ids())
 def test_show_every_exercise_with_its_rules_and_combined_signals(ex_id):
     result = invoke("exercises", "show", ex_id)
     assert result.exit_code == 0, result.output

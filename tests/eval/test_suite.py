@@ -6,8 +6,8 @@ from typer.testing import CliRunner
 
 from formcheck.cli import app
 from formcheck.eval.suite import HIGH_ELEVATIONS, suite_items
-from formcheck.exercises.loader import EXERCISE_IDS
-from formcheck.synth.exercises import EXERCISES
+from formcheck.exercises.registry import exercise_ids
+from formcheck.synth.exercises import script_for
 
 
 def test_full_suite_names_and_seeds_are_fixed():
@@ -22,14 +22,14 @@ def test_full_suite_names_and_seeds_are_fixed():
 
 def test_high_preset_covers_every_exercise_and_fault_at_each_high_elevation():
     items = list(suite_items("high", seed_base=41000))
-    variants = sum(1 + len(EXERCISES[e].faults) for e in EXERCISE_IDS)
+    variants = sum(1 + len(script_for(e).faults) for e in exercise_ids())
     assert len(items) == variants * len(HIGH_ELEVATIONS)
     assert {i.elevation_deg for i in items} == set(HIGH_ELEVATIONS)
     assert {abs(i.azimuth_deg) for i in items} == {20.0}
     assert len({i.name for i in items}) == len({i.seed for i in items}) == len(items)
-    for exercise in EXERCISE_IDS:
+    for exercise in exercise_ids():
         faults = {i.fault for i in items if i.exercise == exercise}
-        assert faults == {None, *EXERCISES[exercise].faults}
+        assert faults == {None, *script_for(exercise).faults}
 
 
 def test_eval_suite_rejects_an_unknown_preset(tmp_path):

@@ -16,10 +16,11 @@ from live_helpers import ListSource, ReplayEstimator, analysis
 from factories import bridge_rep, profile, sequence
 from formcheck.analysis.state import FrameStatus, Phase
 from formcheck.exercises.loader import builtin
+from formcheck.exercises.registry import programmes
 from formcheck.live.coach import Coach, CoachConfig, Cue, Priority, candidate
 from formcheck.live.display import Headless, Key, has_display
 from formcheck.live.grabber import FrameGrabber
-from formcheck.live.program import PROGRAMS, run_exercises
+from formcheck.live.program import run_exercises
 from formcheck.live.save import save_run
 from formcheck.live.session import LiveExercise, LiveOptions, Outcome
 from formcheck.live.stats import LiveStats
@@ -177,7 +178,7 @@ def test_reset_discards_the_set_and_quit_stops():
 
 
 def test_programme_runs_in_order_and_n_moves_on():
-    ids = PROGRAMS["back-spasms"]
+    ids = programmes()["back-spasms"]
     assert ids == ("pelvic_tilt", "cat_cow", "childs_pose", "bird_dog", "bridge")
     specs = [builtin(i) for i in ids]
     made = []

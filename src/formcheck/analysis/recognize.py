@@ -1,9 +1,9 @@
-"""Which of the five exercises is being done: posture first, then movement.
+"""Which registered exercise is being done: posture first, then each one's own cues.
 
-Posture splits the programme in three (lying on the back: bridge or pelvic
-tilt; on all fours: bird-dog or cat-cow; kneeling folded: child's pose);
-movement decides within a pair (a bridge lifts the hips by tens of degrees,
-a tilt by a few; a bird-dog straightens a leg behind, a cat-cow does not).
+Posture picks the candidates (each definition names its ``position``: lying on
+the back, on all fours, kneeling); the cues in each definition's
+``[recognition]`` decide between them (a bridge lifts the hips through tens of
+degrees, or holds them high in a photo; a bird-dog straightens a leg behind).
 Every analyzer runs on the same stream, so recognition costs no second pass.
 """
 
@@ -16,19 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.analysis.analyzer import AnalysisResult
+from formcheck.exercises.rules import parse_cue
 from formcheck.landmarks import Side
 from formcheck.signals.geometry import joint_angle
 from formcheck.signals.measure import point, torso_length
-
-BIRD_DOG_LEG_DEG = 140.0  # shoulder-hip-knee: ~90-110 on all fours, 170-180 leg straight back
-
-POSITION_OF = {
-    "bridge": "supine",
-    "pelvic_tilt": "supine",
-    "bird_dog": "tabletop",
-    "cat_cow": "tabletop",
-    "childs_pose": "kneeling",
-}
 
 
 def classify_posture(xy: np.ndarray, vis: np.ndarray, near: Side) -> str | None:
@@ -50,12 +41,16 @@ def classify_posture(xy: np.ndarray, vis: np.ndarray, near: Side) -> str | None:
     return "tabletop"
 
 
+FLOOR_POSITIONS = ("supine", "tabletop", "kneeling")
+
+
 @dataclass(frozen=True)
 class Recognition:
     exercise: str
     confidence: float
     posture_share: dict[str, float]
     reason: str
+    matched: bool = True  # False: flagged as none of the registered exercises
 
 
 class PostureTally:
@@ -76,45 +71,86 @@ class PostureTally:
         return {k: v / total for k, v in self.counts.items()} if total else {}
 
 
-def _range(result: AnalysisResult, name: str) -> float:
-    arr = np.asarray(result.series.get(name, []), dtype=float)
+def _statistic(result: AnalysisResult, stat: str, signal: str | None) -> float:
+    """A cue's statistic over the clip: robust percentiles, so a few bad frames don't decide."""
+    if stat == "count":
+        return float(len(result.reps))
+    arr = np.asarray(result.series.get(signal or "", []), dtype=float)
     arr = arr[~np.isnan(arr)]
-    if arr.size < 5:
+    if arr.size == 0:
+        return math.nan
+    hi, lo = float(np.percentile(arr, 97)), float(np.percentile(arr, 3))
+    return {"high": hi, "low": lo, "range": hi - lo}[stat]
+
+
+_OPS = {"<": float.__lt__, "<=": float.__le__, ">": float.__gt__, ">=": float.__ge__}
+
+
+def _strength(value: float, op: str, threshold: float) -> float:
+    """How clearly a cue is met: 0 not met, 0.5 just met, 1 met by a quarter of its threshold
+    (or by one unit for a threshold of zero) or more."""
+    if math.isnan(value) or not _OPS[op](value, threshold):
         return 0.0
-    return float(np.percentile(arr, 97) - np.percentile(arr, 3))
+    margin = abs(value - threshold) / max(abs(threshold) * 0.25, 1.0)
+    return 0.5 + 0.5 * min(1.0, margin)
+
+
+@dataclass(frozen=True)
+class CueReading:
+    text: str
+    strength: float  # of the best alternative; 0 when none holds
+    shown: str  # what was measured, for the reason line
+
+
+def read_cues(result: AnalysisResult) -> list[CueReading]:
+    """Each of the exercise's recognition cues, measured on its own analysis of the clip."""
+    out = []
+    for text in result.exercise.recognition.cues:
+        best, shown = 0.0, ""
+        for stat, signal, op, value, unit in parse_cue(text):
+            measured = _statistic(result, stat, signal)
+            strength = _strength(measured, op, value)
+            label = f"{stat} {signal}" if signal else stat
+            if not shown or strength > best:
+                best, shown = strength, f"{label} {measured:.3g}{' ' + unit if unit else ''}"
+        out.append(CueReading(text, best, shown))
+    return out
 
 
 def recognize(tally: PostureTally, results: dict[str, AnalysisResult]) -> Recognition:
-    """Pick the exercise from posture shares and each candidate's movement."""
+    """Pick the exercise from the posture seen and each candidate's own cues (data).
+
+    The candidates are the exercises defined in the posture seen most; among those
+    whose cues all hold, the most specific (most cues) wins, then the clearest; an
+    exercise without cues is its position's default. Nothing here names an exercise.
+    """
     shares = tally.shares()
-    floor = {p: shares.get(p, 0.0) for p in ("supine", "tabletop", "kneeling")}
+    order = list(results)
+    floor = {p: shares.get(p, 0.0) for p in FLOOR_POSITIONS}
     if not any(floor.values()):
-        return Recognition("bridge", 0.0, shares, "no floor posture seen")
+        return Recognition(order[0], 0.0, shares, "no floor posture seen", matched=False)
     position = max(floor, key=lambda p: floor[p])
     share = floor[position]
-    if position == "kneeling":
-        return Recognition("childs_pose", share, shares, "kneeling, folded over the heels")
-    if position == "supine":
-        hip_range = _range(results["bridge"], "hip_angle")
-        if results["bridge"].reps or hip_range >= 20:
-            conf = share * min(1.0, hip_range / 30)
-            return Recognition("bridge", conf, shares, f"lying; hips lift {hip_range:.0f} deg")
-        conf = share * (1.0 - min(1.0, hip_range / 20) * 0.5)
-        return Recognition(
-            "pelvic_tilt", conf, shares, f"lying; hips move only {hip_range:.0f} deg"
-        )
-    leg_peak = max(
-        (r.metrics.get("peak.leg_max", 0.0) for r in results["bird_dog"].reps), default=0.0
+    candidates = [i for i in order if results[i].exercise.position == position]
+    if not candidates:
+        return Recognition(order[0], 0.0, shares, f"{position}: no exercise", matched=False)
+    readings = {i: read_cues(results[i]) for i in candidates}
+    matched = [i for i in candidates if all(r.strength > 0 for r in readings[i])]
+    if not matched:
+        # Nearest miss, flagged: the posture fits but the movement is none of these.
+        near = max(candidates, key=lambda i: sum(r.strength > 0 for r in readings[i]))
+        missed = "; ".join(r.shown for r in readings[near] if r.strength == 0)
+        return Recognition(near, 0.0, shares, f"{position}; but {missed}", matched=False)
+    best = max(
+        matched,
+        key=lambda i: (len(readings[i]), min((r.strength for r in readings[i]), default=1.0)),
     )
-    # A leg straightening behind is bird-dog; without one, the bird-dog counter's small
-    # "reps" (it also counts half lifts) are more likely the limbs shifting in a cat-cow.
-    if results["bird_dog"].reps and (leg_peak >= BIRD_DOG_LEG_DEG or not results["cat_cow"].reps):
-        conf = share * min(1.0, (leg_peak - 130) / 40) if leg_peak else share * 0.5
-        return Recognition(
-            "bird_dog", max(conf, 0.0), shares, f"on all fours; a leg extends to {leg_peak:.0f} deg"
-        )
-    head_range = _range(results["cat_cow"], "head_height")
-    conf = share * min(1.0, head_range / 0.2)
-    return Recognition(
-        "cat_cow", conf, shares, f"on all fours; head swings {head_range:.2f} torso lengths"
-    )
+    cues = readings[best]
+    if cues:
+        strength = min(r.strength for r in cues)
+        why = ", ".join(r.shown for r in cues)
+    else:
+        # The position's default: none of its more specific neighbours' cues held.
+        strength = 1.0
+        why = "; ".join(f"not {r.shown}" for i in candidates if i != best for r in readings[i])
+    return Recognition(best, share * strength, shares, f"{position}" + (f"; {why}" if why else ""))

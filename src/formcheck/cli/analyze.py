@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from formcheck.cli.app import app
-from formcheck.cli.common import ExerciseChoice, check_outputs, fail, user_errors
+from formcheck.cli.common import EXERCISE_HELP, check_outputs, exercise_choice, fail, user_errors
 from formcheck.exercises.loader import load_config
 from formcheck.report.json_writer import write_json
 from formcheck.report.model import COUNT_NOUN, SessionReport
@@ -84,9 +84,14 @@ def analyze(
         ),
     ],
     exercise: Annotated[
-        ExerciseChoice,
-        typer.Option("--exercise", "-e", help="Exercise, or 'auto' to recognise it."),
-    ] = ExerciseChoice.auto,
+        str,
+        typer.Option(
+            "--exercise",
+            "-e",
+            help=f"Exercise: {EXERCISE_HELP}; or 'auto' to recognise it.",
+            callback=exercise_choice,
+        ),
+    ] = "auto",
     config: Annotated[
         Path | None,
         typer.Option(help="Patient config (TOML) overriding thresholds and prescriptions."),
@@ -162,7 +167,7 @@ def analyze(
 
             outcome = analyze_clip(
                 clip,
-                exercise=exercise.value,
+                exercise=exercise,
                 config=cfg,
                 estimator_factory=factory,
                 recording=recording,

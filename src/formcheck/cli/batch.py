@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from formcheck.cli.app import app
-from formcheck.cli.common import ExerciseChoice, fail, user_errors
+from formcheck.cli.common import EXERCISE_HELP, exercise_choice, fail, user_errors
 from formcheck.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -37,9 +37,14 @@ def batch(
         Path, typer.Option("--out", "-o", help="Results folder: reports, tables, pose cache.")
     ],
     exercise: Annotated[
-        ExerciseChoice,
-        typer.Option("--exercise", "-e", help="Exercise for clips a manifest does not name."),
-    ] = ExerciseChoice.auto,
+        str,
+        typer.Option(
+            "--exercise",
+            "-e",
+            help=f"Exercise for clips a manifest does not name: {EXERCISE_HELP}, or 'auto'.",
+            callback=exercise_choice,
+        ),
+    ] = "auto",
     config: Annotated[
         Path | None, typer.Option(help="Patient config (TOML) for clips a manifest does not name.")
     ] = None,
@@ -75,7 +80,7 @@ def batch(
 
     with user_errors():
         try:
-            jobs = expand_inputs(inputs, exercise=exercise.value, patient=patient, config=config)
+            jobs = expand_inputs(inputs, exercise=exercise, patient=patient, config=config)
             opts = BatchOptions(
                 out=out,
                 workers=workers,

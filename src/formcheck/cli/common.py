@@ -7,27 +7,34 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from formcheck.errors import FormcheckError, OutputError
+from formcheck.errors import ConfigError, FormcheckError, OutputError
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-class ExerciseChoice(str, Enum):
-    """What ``--exercise`` accepts."""
+EXERCISE_HELP = "an exercise id or alias from the registry (`formcheck exercises` lists them)"
 
-    auto = "auto"
-    bridge = "bridge"
-    pelvic_tilt = "pelvic_tilt"
-    cat_cow = "cat_cow"
-    childs_pose = "childs_pose"
-    bird_dog = "bird_dog"
+
+def exercise_choice(value: str | None) -> str | None:
+    """``--exercise``: 'auto' or the registered exercise id it names (a typer callback).
+
+    The choices come from the registry when the option is parsed, after
+    ``--exercises-dir`` has added a clinic's definitions, so they cannot be a fixed enum.
+    """
+    if value is None or value.strip().lower() == "auto":
+        return None if value is None else "auto"
+    from formcheck.exercises.registry import resolve_id
+
+    try:
+        return resolve_id(value)
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

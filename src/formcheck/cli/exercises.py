@@ -12,6 +12,7 @@ from rich.table import Table
 
 from formcheck.cli.app import app
 from formcheck.cli.common import user_errors
+from formcheck.errors import ConfigError
 from formcheck.exercises.loader import all_builtin, load_config, resolve_id
 
 exercises_app = typer.Typer(
@@ -25,7 +26,7 @@ console = Console(highlight=False)
 
 @exercises_app.callback()
 def list_exercises(ctx: typer.Context) -> None:
-    """List the five exercises, their prescriptions and fault checks."""
+    """List the registered exercises, their prescriptions and fault checks."""
     if ctx.invoked_subcommand is not None:
         return
     table = Table(title="formcheck exercises")
@@ -34,7 +35,9 @@ def list_exercises(ctx: typer.Context) -> None:
     table.add_column("position")
     table.add_column("prescription")
     table.add_column("checks")
-    for ex in all_builtin():
+    with user_errors():
+        specs = all_builtin()
+    for ex in specs:
         table.add_row(ex.id, ex.name, ex.position, ex.prescription.text, ", ".join(ex.fault_ids()))
     console.print(table)
 
@@ -45,12 +48,22 @@ def show(
     config: Annotated[
         Path | None, typer.Option(help="Show it with a patient config applied.")
     ] = None,
+    format: Annotated[
+        str, typer.Option("--format", help="text (tables) or md (a page for review)")
+    ] = "text",
 ) -> None:
     """Print one exercise's definition: signals, counting rule, faults, cues, prescription."""
     with user_errors():
+        if format not in ("text", "md"):
+            raise ConfigError(f"--format: {format!r} is not one of text, md")
         ex_id = resolve_id(exercise)
         cfg = load_config(config)
         ex = cfg.exercise(ex_id)
+    if format == "md":
+        from formcheck.exercises.reference import markdown
+
+        typer.echo(markdown(ex), nl=False)
+        return
     # Names and texts may come from a patient config: printed as written, not as markup.
     console.print(
         f"[bold]{escape(ex.name)}[/bold] ({ex.id}) - {ex.position}, {ex.view.required} view"
@@ -102,5 +115,5 @@ def show(
                 rule += " or it cannot be measured"
         if f.unless:
             rule += f"; not reported with {', '.join(f.unless)}"
-        faults.add_row(f.id, rule, f.severity, f.cue, f.explanation)
+        faults.add_row(f.id, escape(rule), f.severity, escape(f.cue), escape(f.explanation))
     console.print(faults)

@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from formcheck.cli.analyze import print_summary
 from formcheck.cli.app import app
-from formcheck.cli.common import ExerciseChoice, check_outputs, fail, user_errors
+from formcheck.cli.common import EXERCISE_HELP, check_outputs, exercise_choice, fail, user_errors
 from formcheck.errors import ConfigError, FormcheckError
 from formcheck.exercises.loader import load_config
 
@@ -36,12 +36,21 @@ def source_kind(spec: str) -> str:
 @app.command()
 def live(
     exercise: Annotated[
-        ExerciseChoice | None,
-        typer.Option("--exercise", "-e", help="The exercise to coach."),
+        str | None,
+        typer.Option(
+            "--exercise",
+            "-e",
+            help=f"The exercise to coach: {EXERCISE_HELP}.",
+            callback=exercise_choice,
+        ),
     ] = None,
     program: Annotated[
         str | None,
-        typer.Option("--program", help="Run a whole programme in order: 'back-spasms' (all five)."),
+        typer.Option(
+            "--program",
+            help="Run a whole programme in order, e.g. 'back-spasms' (the exercises whose "
+            "definitions list it under `programmes`).",
+        ),
     ] = None,
     source: Annotated[
         str,
@@ -95,16 +104,17 @@ def live(
 
     Keys: q quits, space pauses, r resets the set, n moves on.
     """
+    from formcheck.exercises.registry import programmes
     from formcheck.live.display import NO_DISPLAY, has_display
-    from formcheck.live.program import PROGRAMS
 
     with user_errors():
         if (exercise is None) == (program is None):
             raise ConfigError("choose one of --exercise or --program")
-        if exercise is ExerciseChoice.auto:
+        if exercise == "auto":
             raise ConfigError("live coaching needs a named exercise, not 'auto'")
-        if program is not None and program not in PROGRAMS:
-            raise ConfigError(f"unknown programme {program!r}; choose: {', '.join(PROGRAMS)}")
+        known = programmes()
+        if program is not None and program not in known:
+            raise ConfigError(f"unknown programme {program!r}; choose: {', '.join(known)}")
         # Before anything slow, and before any HighGUI call: no display would abort.
         if not headless and not has_display():
             raise FormcheckError(NO_DISPLAY)
@@ -112,7 +122,7 @@ def live(
             raise ConfigError("--linger and --intro must be 0 or more")
         check_outputs([record], force)
         cfg = load_config(config)
-        ids = PROGRAMS[program] if program else (exercise.value,)  # type: ignore[union-attr]
+        ids = known[program] if program else (exercise,)
         specs = [cfg.exercise(i) for i in ids]
         code = _run(
             specs,

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from formcheck.cli.app import app
+from formcheck.errors import ConfigError
 
 
 def _parse_reps(text: str | None) -> tuple[int, ...] | None:
@@ -22,7 +23,10 @@ def _parse_reps(text: str | None) -> tuple[int, ...] | None:
 @app.command()
 def synth(
     exercise: Annotated[
-        str, typer.Argument(help="pelvic_tilt, cat_cow, childs_pose, bird_dog or bridge")
+        str,
+        typer.Argument(
+            help="an exercise with a synth script (built in, or ID.py beside its definition)"
+        ),
     ],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="clip.mp4 (mp4v) or clip.webm (VP8)")
@@ -62,7 +66,7 @@ def synth(
             elevation_deg=elevation, distance_m=distance, vary=vary, noise=noise, blur=blur,
             jpeg_quality=jpeg, width=width, height=height, fps=fps,
         )  # fmt: skip
-    except ValueError as exc:
+    except (ValueError, ConfigError) as exc:
         raise typer.BadParameter(str(exc)) from None
     typer.echo(
         f"wrote {output} ({truth.frame_count} frames, {truth.frame_count / truth.fps:.1f} s, "

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.errors import ConfigError, InputError
-from formcheck.exercises.loader import EXERCISE_IDS, resolve_id
+from formcheck.exercises.registry import resolve_id
 
 TRUTH_SCHEMA = "formcheck.truth/1"
 VIDEO_SUFFIXES = (".mp4", ".webm", ".mov", ".avi", ".mkv")
@@ -159,4 +159,4 @@ def load_labels(path: Path) -> list[LabelledClip]:
         raise InputError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
 
 
-__all__ = ["EXERCISE_IDS", "LabelledClip", "TrueRep", "load_labels"]
+__all__ = ["LabelledClip", "TrueRep", "load_labels"]

@@ -43,15 +43,15 @@ class SuiteItem:
 
 
 def _faults(exercise: str) -> tuple[str, ...]:
-    from formcheck.synth.exercises import EXERCISES
+    from formcheck.synth.exercises import script_for
 
-    return tuple(EXERCISES[exercise].faults)
+    return tuple(script_for(exercise).faults)
 
 
 def suite_items(preset: str = "full", seed_base: int = DEFAULT_SEED_BASE) -> Iterator[SuiteItem]:
     """The suite's clips. ``small`` is a fixed subset that runs in the test suite; ``high``
     the high-camera stress set."""
-    from formcheck.exercises.loader import EXERCISE_IDS
+    from formcheck.synth.exercises import scripted_ids
 
     if preset == "high":
         yield from _high_items(seed_base)
@@ -59,7 +59,7 @@ def suite_items(preset: str = "full", seed_base: int = DEFAULT_SEED_BASE) -> Ite
     azimuths = AZIMUTHS if preset == "full" else (0.0, 15.0)
     distances = DISTANCES if preset == "full" else ("near",)
     seed = seed_base
-    for exercise in EXERCISE_IDS:
+    for exercise in scripted_ids():
         variants: list[str | None] = [None, *_faults(exercise)]
         for fault, az, dist in itertools.product(variants, azimuths, distances):
             seed += 1
@@ -71,19 +71,22 @@ def suite_items(preset: str = "full", seed_base: int = DEFAULT_SEED_BASE) -> Ite
 
 
 def _fault_reps(exercise: str, fault: str | None) -> tuple[int, ...] | None:
-    # Faults in every other rep: reps 2, 4, ... (holds and single reps: all).
-    if fault is not None and exercise in ("bridge", "bird_dog", "cat_cow"):
-        return (2, 4, 6)
-    return None
+    """The reps that carry the fault: the script's ``suite_fault_reps`` (every other rep,
+    so one clip tests "found where injected" and "quiet on clean reps"); default all."""
+    from formcheck.synth.exercises import script_for
+
+    if fault is None:
+        return None
+    return getattr(script_for(exercise), "suite_fault_reps", None)
 
 
 def _high_items(seed_base: int) -> Iterator[SuiteItem]:
     """Each exercise, clean and with each fault, at each high elevation; the camera
     20 degrees off side-on, towards the head and the feet in turn."""
-    from formcheck.exercises.loader import EXERCISE_IDS
+    from formcheck.synth.exercises import scripted_ids
 
     seed = seed_base
-    for exercise in EXERCISE_IDS:
+    for exercise in scripted_ids():
         for fault, el in itertools.product([None, *_faults(exercise)], HIGH_ELEVATIONS):
             seed += 1
             az = HIGH_AZIMUTH if seed % 2 else -HIGH_AZIMUTH
@@ -110,9 +113,11 @@ def render_item(item: SuiteItem, out: Path) -> Path:
     }
     if item.fault_reps is not None:
         options["fault_reps"] = item.fault_reps
-    if item.exercise in ("bridge", "bird_dog"):
-        options["reps"] = 4
-    elif item.exercise == "pelvic_tilt":
-        options["reps"] = 2  # 10 s holds: two keep the clip under 30 s
+    from formcheck.synth.exercises import script_for
+
+    # The script's `suite_reps`: how many reps a suite clip shows (default: its own default).
+    reps = getattr(script_for(item.exercise), "suite_reps", None)
+    if reps is not None:
+        options["reps"] = reps
     render_clip(item.exercise, path, **options)
     return path

@@ -30,8 +30,6 @@ offending key; nothing is silently ignored.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -39,41 +37,39 @@ import tomllib
 from pydantic import ValidationError
 
 from formcheck.errors import ConfigError
+from formcheck.exercises import registry
+from formcheck.exercises.registry import exercise_ids, resolve_id
 from formcheck.exercises.schema import ExerciseSpec
-
-EXERCISE_IDS: tuple[str, ...] = ("pelvic_tilt", "cat_cow", "childs_pose", "bird_dog", "bridge")
 
 
 def _format_validation(err: ValidationError, where: str) -> str:
     first = err.errors()[0]
-    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    loc = ".".join(str(p) for p in first["loc"])
+    msg = str(first["msg"]).removeprefix("Value error, ")
     more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
-    return f"{where}: {loc}: {first['msg']}{more}"
+    return f"{where}: {loc + ': ' if loc else ''}{msg}{more}"
 
 
-@cache
 def _builtin_raw(exercise_id: str) -> dict[str, Any]:
-    text = resources.files("formcheck.exercises.definitions").joinpath(f"{exercise_id}.toml")
-    return tomllib.loads(text.read_text(encoding="utf-8"))
+    return registry.definitions()[exercise_id].raw
 
 
 def builtin(exercise_id: str) -> ExerciseSpec:
-    """The built-in definition of an exercise (by id or alias)."""
-    return ExerciseSpec.model_validate(_builtin_raw(resolve_id(exercise_id)))
+    """The registered definition of an exercise (by id or alias), validated."""
+    ex_id = resolve_id(exercise_id)
+    return _validated(ex_id, registry.definitions()[ex_id].path)
+
+
+def _validated(ex_id: str, where: str) -> ExerciseSpec:
+    try:
+        return ExerciseSpec.model_validate(_builtin_raw(ex_id))
+    except ValidationError as err:
+        raise ConfigError(_format_validation(err, where)) from None
 
 
 def all_builtin() -> list[ExerciseSpec]:
-    return [builtin(i) for i in EXERCISE_IDS]
-
-
-def resolve_id(name: str) -> str:
-    """Map an id or alias (any case, '-' or '_') to the exercise id."""
-    key = name.strip().lower().replace("-", "_").replace(" ", "_").replace("'", "")
-    for ex_id in EXERCISE_IDS:
-        raw = _builtin_raw(ex_id)
-        if key == ex_id or key in raw.get("aliases", []):
-            return ex_id
-    raise ConfigError(f"unknown exercise {name!r}; choose one of: {', '.join(EXERCISE_IDS)}")
+    """Every registered exercise, validated, in programme order."""
+    return [builtin(i) for i in exercise_ids()]
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any], path: str) -> dict[str, Any]:

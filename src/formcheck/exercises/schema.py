@@ -15,6 +15,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from formcheck.exercises.quantities import (
+    ANGLE_KINDS,
+    check_cues,
+    check_rules,
+    signal_quantities,
+)
 from formcheck.landmarks import SIDED_PARTS
 
 SignalKind = Literal[
@@ -78,7 +84,11 @@ class SignalSpec(_Strict):
     kind: SignalKind
     points: tuple[str, ...]
     side: SideSpec = "near"
-    unit: str = "deg"
+    unit: str = Field(
+        "",
+        description="deg for angles (the default); distances are in torso lengths ('torso', "
+        "the default) or as scaled, e.g. '% torso' with scale = 100",
+    )
     scale: float = Field(
         1.0,
         gt=0.0,
@@ -100,8 +110,21 @@ class SignalSpec(_Strict):
         "bird-dog's hip when the leg rises above the back line)",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _default_unit(cls, data: object) -> object:
+        if isinstance(data, dict) and not data.get("unit"):
+            angle = data.get("kind") in ANGLE_KINDS
+            return {**data, "unit": "deg" if angle else "torso"}
+        return data
+
     @model_validator(mode="after")
     def _check_points(self) -> SignalSpec:
+        if (self.kind in ANGLE_KINDS) != (self.unit == "deg"):
+            raise ValueError(
+                f"a {self.kind!r} signal is in {'deg' if self.kind in ANGLE_KINDS else 'torso'}"
+                f", not {self.unit!r}"
+            )
         needed = {
             "angle": (3,), "signed_angle": (3,), "height": (3,), "along": (3,),
             "side_gap": (1,), "elevation": (1,), "inclination": (2,), "drop": (2,),
@@ -240,8 +263,10 @@ class FaultRule(_Strict):
 
     ``metric`` is ``<stat>.<signal>`` with stat one of peak, max, min, mean,
     range, rise, drop, hold_mean, hold_max, hold_rise (hold mean minus the value at
-    the rep's start), or a timing: lift_s, hold_s,
-    lower_s, duration_s; or ``session.<name>`` for whole-session rules.
+    the rep's start), or a timing: lift_s, hold_s, lower_s, duration_s. A definition
+    writes it as one sentence, ``rule = "peak hip_angle < 165 deg"`` (exercises/rules.py);
+    the metric must exist and the threshold lie in its plausible range
+    (exercises/quantities.py).
     ``{side}`` and ``{other}`` in a metric name become the rep's side and the
     opposite side (bird-dog). ``when_*`` restricts the rule to reps where a
     second metric satisfies a condition (e.g. arms reaching forward); ``unless``
@@ -255,6 +280,8 @@ class FaultRule(_Strict):
     metric: str
     op: Op
     value: float
+    unit: str | None = Field(None, description="The threshold's unit, checked against the metric's")
+    when_unit: str | None = None
     severity: Literal["info", "warning", "error"] = "warning"
     cue: str
     explanation: str
@@ -314,6 +341,21 @@ class ViewSpec(_Strict):
     in_frame_margin: float = Field(0.01, ge=0, lt=0.5)
 
 
+class RecognitionSpec(_Strict):
+    """How ``--exercise auto`` tells this exercise from the others done in its position.
+
+    ``cues`` are sentences about the whole clip or photo (exercises/rules.py,
+    ``parse_cue``), all of which must hold: e.g. ``"range hip_angle >= 20 deg or
+    high hip_angle >= 172 deg"`` for a bridge (hips lifting through tens of degrees in a
+    clip, or held high in a photo). Among the exercises of the posture seen whose cues
+    hold, the one with the most cues (the most specific) is chosen; an exercise with
+    none is its position's default. When none holds the clip is flagged as not one of
+    the registered exercises.
+    """
+
+    cues: tuple[str, ...] = ()
+
+
 class Cues(_Strict):
     setup: str = "Get into the starting position, side-on to the camera"
     rest: str = ""
@@ -325,6 +367,10 @@ class ExerciseSpec(_Strict):
     name: str
     aliases: tuple[str, ...] = ()
     position: Position
+    programmes: tuple[str, ...] = Field(
+        (), description="Programmes this exercise belongs to (`formcheck live --program NAME`)"
+    )
+    order: int = Field(1000, description="Place in a programme and in listings (lowest first)")
     description: str
     instructions: tuple[str, ...] = ()
     view: ViewSpec = ViewSpec()
@@ -347,6 +393,11 @@ class ExerciseSpec(_Strict):
         default_factory=dict,
         description="name -> [a, b]: a signal that is signal a plus signal b (combining cues)",
     )
+    mixed_units: dict[str, str] = Field(
+        default_factory=dict,
+        description="name -> unit of a derived or summed signal whose parts have different "
+        "units: combining them is an error unless declared here, on purpose",
+    )
     side_signal: str | None = Field(
         None,
         description="For one-sided reps: a signal with side='max' or a side_max signal, whose "
@@ -355,6 +406,7 @@ class ExerciseSpec(_Strict):
     plot_signals: tuple[str, ...] = ()
     faults: tuple[FaultRule, ...] = ()
     cues: Cues = Cues()
+    recognition: RecognitionSpec = RecognitionSpec()
 
     @model_validator(mode="after")
     def _check_references(self) -> ExerciseSpec:
@@ -398,6 +450,12 @@ class ExerciseSpec(_Strict):
                 raise ValueError(f"plot_signals: {s!r} is not a defined signal")
         if self.side_signal is not None and self.side_signal not in names:
             raise ValueError(f"side_signal {self.side_signal!r} is not a defined signal")
+        for name in self.mixed_units:
+            if name not in self.derived and name not in self.sums:
+                raise ValueError(f"mixed_units: {name!r} is not a derived or summed signal")
+        signal_quantities(self)  # units: no undeclared mix
+        check_rules(self)  # metrics exist, thresholds plausible
+        check_cues(self)
         return self
 
     def signal_names(self) -> list[str]:

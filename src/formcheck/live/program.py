@@ -1,9 +1,10 @@
 """Run one exercise or a whole programme live, saving each exercise as soon as it ends.
 
-The back-spasm programme goes from the gentlest movement to the hardest:
-pelvic tilt, cat-cow, child's pose, bird-dog, glute bridge, each with its own
-prescription. An exercise ends when its target is met (after a short "well
-done"), or on ``n``; ``q``, Ctrl-C or the source ending stop the programme.
+A programme is the exercises whose definitions name it under ``programmes``,
+in their ``order`` (exercises/registry.py): the back-spasm programme goes from
+the gentlest movement to the hardest, each with its own prescription. An
+exercise ends when its target is met (after a short "well done"), or on ``n``;
+``q``, Ctrl-C or the source ending stop the programme.
 Each exercise is saved the moment it ends, so a camera lost in exercise four
 keeps the first three.
 """
@@ -16,10 +17,6 @@ from datetime import datetime
 
 from formcheck.exercises.schema import ExerciseSpec
 from formcheck.live.session import ExerciseRun, LiveExercise, LiveOptions, Outcome
-
-PROGRAMS: dict[str, tuple[str, ...]] = {
-    "back-spasms": ("pelvic_tilt", "cat_cow", "childs_pose", "bird_dog", "bridge"),
-}
 
 STOPS = frozenset({Outcome.QUIT, Outcome.INTERRUPTED, Outcome.ENDED, Outcome.LOST})
 

@@ -17,7 +17,7 @@ import numpy as np
 from formcheck.synth.appearance import Outfit
 from formcheck.synth.avatar import Avatar, build_avatar
 from formcheck.synth.camera import Camera
-from formcheck.synth.exercises import EXERCISES
+from formcheck.synth.exercises import script_for
 from formcheck.synth.exercises.base import PoseContext, ScriptOptions
 from formcheck.synth.groundtruth import FaultSpan, Truth, truth_path
 from formcheck.synth.points import find_surface_points, landmarks_3d
@@ -115,9 +115,7 @@ def _random_shape(rng: np.random.Generator) -> tuple[dict[str, float], float]:
 
 def plan_clip(spec: ClipSpec) -> Clip:
     """Script, solve and place everything; no pixels yet."""
-    if spec.exercise not in EXERCISES:
-        raise ValueError(f"unknown exercise {spec.exercise!r}; choose from {sorted(EXERCISES)}")
-    ex = EXERCISES[spec.exercise]
+    ex = script_for(spec.exercise)
     if spec.fault is not None and spec.fault not in ex.faults:
         raise ValueError(f"{spec.exercise} has no fault {spec.fault!r}; choose from {ex.faults}")
     rng = np.random.default_rng(spec.seed)

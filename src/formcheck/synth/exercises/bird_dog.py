@@ -15,6 +15,8 @@ id = "bird_dog"
 faults = ("trunk_rotation", "same_side", "limb_not_extended")
 default_reps = 4
 levels = (0.0, 1.0)
+suite_reps = 4  # reps in a synthetic-suite clip
+suite_fault_reps = (2, 4, 6)  # the suite injects the fault into every other rep
 
 ROLL_DEG = 18.0
 OTHER = {"l": "r", "r": "l"}

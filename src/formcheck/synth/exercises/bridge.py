@@ -13,6 +13,8 @@ id = "bridge"
 faults = ("sagging_hips", "over_arching")
 default_reps = 3
 levels = (0.0, 1.0)
+suite_reps = 4  # reps in a synthetic-suite clip
+suite_fault_reps = (2, 4, 6)  # the suite injects the fault into every other rep
 
 # Hip flexion at the top of the lift, and lumbar flexion (negative: extension).
 # A sagging lift stops about half-way: the hips leave the floor but stay well short

@@ -13,6 +13,7 @@ id = "cat_cow"
 faults = ("small_range",)
 default_reps = 2
 levels = (-1.0, 1.0)  # -1 cow, +1 cat
+suite_fault_reps = (2, 4, 6)  # the suite injects the fault into every other cycle
 
 SMALL = 0.3
 # Full-range angles at the cat (+1); the cow (-1) mirrors them with these scales.

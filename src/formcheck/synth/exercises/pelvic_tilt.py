@@ -14,6 +14,7 @@ id = "pelvic_tilt"
 faults = ("buttocks_lifting", "hold_too_short")
 default_reps = 3
 levels = (0.0, 1.0)
+suite_reps = 2  # 10 s holds: two keep a synthetic-suite clip under 30 s
 
 TILT_DEG = 12.0
 DEFAULT_HOLD_S = 10.0

@@ -1,0 +1,51 @@
+"""`--exercise auto` on single photos and short clips: cues come from the definitions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from factories import kneeling_pose, pose_frame, supine_pose, tabletop_pose
+from formcheck.exercises.loader import PatientConfig
+from formcheck.pipeline import analyze_clip
+from formcheck.pose.recording import PoseRecording
+
+
+def photo(tmp_path: Path, xy: np.ndarray) -> PoseRecording:
+    """One frame, as `formcheck analyze photo.jpg` sees it."""
+    path = tmp_path / "photo.npz"
+    PoseRecording.from_frames([pose_frame(xy, 0.0, 0)], fps=30, model_id="test").save(path)
+    return PoseRecording.load(path)
+
+
+@pytest.mark.parametrize(
+    ("xy", "expect"),
+    [
+        # A held bridge: before, a photo had no movement and was taken for a pelvic tilt.
+        (supine_pose(178.0), "bridge"),
+        (supine_pose(135.0), "pelvic_tilt"),
+        # A bird-dog at full reach: before, taken for a cat-cow.
+        (tabletop_pose(leg_left_deg=178.0, arm_right_deg=170.0), "bird_dog"),
+        (tabletop_pose(near="right", leg_left_deg=178.0, arm_right_deg=170.0), "bird_dog"),
+        (tabletop_pose(head_height=0.15), "cat_cow"),
+        (kneeling_pose(5.0), "childs_pose"),
+    ],
+)  # fmt: skip
+def test_a_photo_is_recognised_from_its_posture_and_the_definitions_cues(tmp_path, xy, expect):
+    rec = photo(tmp_path, xy)
+    out = analyze_clip(rec.source, exercise="auto", config=PatientConfig(), recording=rec)
+    assert out.recognition is not None
+    assert out.recognition.exercise == expect, out.recognition.reason
+    assert out.recognition.matched
+    assert out.report.exercise_confidence and out.report.exercise_confidence > 0.3
+
+
+def test_a_kneeling_body_that_is_not_folded_is_flagged_not_taken_for_childs_pose(tmp_path):
+    # Kneeling upright (trunk near vertical, hips open): no child's pose.
+    rec = photo(tmp_path, kneeling_pose(80.0, knee_angle_deg=60.0, arm_reach_deg=20.0))
+    out = analyze_clip(rec.source, exercise="auto", config=PatientConfig(), recording=rec)
+    assert out.recognition is not None and not out.recognition.matched
+    assert out.report.exercise_confidence == 0.0
+    assert any("does not look like any of the exercises" in w for w in out.warnings)
