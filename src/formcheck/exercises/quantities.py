@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 ANGLE_KINDS = frozenset({"angle", "signed_angle", "sagittal_angle", "roll", "inclination"})
 # The range each kind of signal can take before `scale`: an angle at a joint 0-180,
-# a signed one (in the picture or the body's own plane) continues past straight to 360; rolls and inclinations tilt either way.
+# a signed one (in the picture or the body's own plane) continues past straight to 360;
+# rolls and inclinations tilt either way.
 # Distances are in torso lengths: a body in the picture spans a few of them, so 10 is
 # far beyond anything real while still catching a threshold typed in the wrong unit.
 KIND_RANGE: dict[str, tuple[float, float]] = {
