@@ -19,6 +19,9 @@ DEFAULT_FPS = 30.0
 # A source is truncated when it yields fewer frames than announced, beyond this
 # slack: Matroska/WebM counts are estimated from the duration and may be off by one.
 _TRUNCATION_SLACK = 0.02
+# A damaged stretch fails one read per lost frame, then decoding resumes; at the real
+# end every read fails. Without a frame count, give up after this many failures in a row.
+_MAX_BAD_READS = 300
 
 _ROTATIONS = {
     90: cv2.ROTATE_90_CLOCKWISE,
@@ -66,6 +69,23 @@ def take_over_rotation(capture: Capture) -> int:
     return normalise_rotation(capture.get(cv2.CAP_PROP_ORIENTATION_META))
 
 
+def read_past_damage(capture: Capture, budget: int) -> tuple[np.ndarray | None, int]:
+    """The next decodable image and how many reads failed before it (``None`` at the end).
+
+    A read fails on each frame of a damaged stretch (OpenCV moves on to the next
+    packet), so reading on recovers everything after it; ``budget`` caps the
+    failures in a row taken for damage rather than the end of the file.
+    """
+    failed = 0
+    while True:
+        ok, image = capture.read()
+        if ok and image is not None:
+            return image, failed
+        failed += 1
+        if failed > budget:
+            return None, failed
+
+
 def _now_ms(wall_clock: Callable[[], float]) -> float:
     return wall_clock() * 1000.0
 
@@ -105,6 +125,7 @@ class CaptureSource(FrameSource):
         *,
         clock: TimestampClock,
         wall_clock: Callable[[], float] | None = None,
+        skip_damage: bool = False,
     ) -> None:
         super().__init__(info)
         self._capture: Capture | None = capture
@@ -112,6 +133,10 @@ class CaptureSource(FrameSource):
         self._clock = clock
         self._wall_clock = wall_clock
         self._next_index = 0
+        # Files only: a camera or stream that stops giving frames has ended.
+        self._skip_damage = skip_damage
+        self._bad_reads = 0  # failed reads that decoding recovered from
+        self._last_t = 0.0
 
     @classmethod
     def start(
@@ -135,8 +160,14 @@ class CaptureSource(FrameSource):
                 never called truncated) but its container times are used.
         """
         rotation = 0 if live else take_over_rotation(capture)
-        ok, image = capture.read()
-        if not ok or image is None or image.ndim != 3 or image.shape[2] != 3:
+        skip_damage = not (live or stream)
+        # A file whose opening frames are damaged starts at its first decodable one.
+        budget = 0
+        if skip_damage:
+            count = _positive_or_none(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+            budget = int(count) if count and count < 1e12 else _MAX_BAD_READS
+        image, failed = read_past_damage(capture, budget)
+        if image is None or image.ndim != 3 or image.shape[2] != 3:
             return None
         first_ms = _now_ms(wall_clock) if live else capture.get(cv2.CAP_PROP_POS_MSEC)
         image = upright(image, rotation)
@@ -154,24 +185,32 @@ class CaptureSource(FrameSource):
             source=source,
             extra=_describe(capture),
         )
-        clock = TimestampClock(fps or container_fps or DEFAULT_FPS)
-        return cls(
+        rate = fps or container_fps or DEFAULT_FPS
+        # Lost opening frames keep their time: the clock starts where the first one was.
+        origin = first_ms / 1000.0 - failed / rate if failed and np.isfinite(first_ms) else None
+        source = cls(
             capture,
             info,
             image,
             first_ms,
-            clock=clock,
+            clock=TimestampClock(rate, origin_s=origin),
             wall_clock=wall_clock if live else None,
+            skip_damage=skip_damage,
         )
+        if failed:
+            source._bad_reads = failed
+            source.gaps.append((0.0, failed / rate, failed))
+        return source
 
     def __iter__(self) -> Iterator[Frame]:
         while self._capture is not None:
             if self._pending is not None:
                 image, container_ms = self._pending
                 self._pending = None
+                failed = 0
             else:
-                ok, raw = self._capture.read()
-                if not ok or raw is None:
+                raw, failed = self._read()
+                if raw is None:
                     self._finish()
                     return
                 # Cameras: the time of the read; the clock counts from the first frame.
@@ -182,16 +221,40 @@ class CaptureSource(FrameSource):
                 image = upright(raw, self.info.rotation)
             index = self._next_index
             self._next_index += 1
-            yield Frame(image, self._clock.timestamp(index, container_ms), index)
+            t = self._clock.timestamp(index, container_ms)
+            if failed:
+                self.gaps.append((self._last_t, t, failed))
+            self._last_t = t
+            yield Frame(image, t, index)
+
+    def _read(self) -> tuple[np.ndarray | None, int]:
+        assert self._capture is not None
+        if not self._skip_damage:
+            ok, raw = self._capture.read()
+            return (raw if ok else None), 0
+        expected = self.info.frame_count
+        left = expected - self._next_index - self._bad_reads if expected else _MAX_BAD_READS
+        raw, failed = read_past_damage(self._capture, max(0, left))
+        if raw is not None:
+            self._bad_reads += failed
+        return raw, failed
 
     def _finish(self) -> None:
         expected = self.info.frame_count
         got = self._next_index
-        if expected is not None and got < expected * (1 - _TRUNCATION_SLACK) - 1:
+        # Frames lost to damage that decoding read past were not cut off.
+        if expected is not None and got + self._bad_reads < expected * (1 - _TRUNCATION_SLACK) - 1:
             self.truncated = True
             self.warnings.append(
                 f"{self.info.source}: stopped after {got} of {expected} frames; "
                 "the file may be truncated or damaged"
+            )
+        if self.gaps:
+            spans = ", ".join(f"{a:.1f}-{b:.1f} s" for a, b, _ in self.gaps[:3])
+            more = f" and {len(self.gaps) - 3} more" if len(self.gaps) > 3 else ""
+            self.warnings.append(
+                f"{self.info.source}: {self._bad_reads} damaged frame(s) could not be decoded "
+                f"and were skipped ({spans}{more}); that time is not judged"
             )
         if self._clock.fallbacks:
             self.warnings.append(
