@@ -73,13 +73,15 @@ def prepare(jobs: list[Job], model_id: str) -> list[KeyedJob]:
 
     Configs are validated here, once each, so a bad config stops the batch
     before any work (ConfigError). A clip that cannot be read becomes a job
-    with a ``problem``, recorded as failed. Duplicates (same key) are dropped.
+    with a ``problem``, recorded as failed. The same file named twice (same
+    resolved path and key) is kept once; two names for one content (same key)
+    are both kept, to be scored once and given a row each.
     """
     from formcheck.exercises.loader import load_config
     from formcheck.pipeline import file_sha256
 
     config_shas: dict[Path | None, str] = {None: ""}
-    keyed: dict[str, KeyedJob] = {}
+    keyed: dict[tuple[Path, str], KeyedJob] = {}
     for job in jobs:
         if job.config not in config_shas:
             load_config(job.config)  # raises ConfigError naming the file and key
@@ -101,6 +103,7 @@ def prepare(jobs: list[Job], model_id: str) -> list[KeyedJob]:
             model_id=model_id,
         )
         keyed.setdefault(
-            key, KeyedJob(job, content, config_shas[job.config], model_id, key, problem)
+            (job.path.resolve(), key),
+            KeyedJob(job, content, config_shas[job.config], model_id, key, problem),
         )
     return list(keyed.values())
