@@ -127,6 +127,15 @@ def analyze(
             "--poses", help="Analyse a saved pose recording instead of running the model."
         ),
     ] = None,
+    fps: Annotated[
+        float | None,
+        typer.Option(
+            "--fps",
+            help="Frame rate of a folder of images (default 30); for a video, the rate of "
+            "frames the container gives no time.",
+            min=0.001,
+        ),
+    ] = None,
     blur: Annotated[
         bool, typer.Option("--blur/--no-blur", help="Blur faces in exported video and images.")
     ] = True,
@@ -189,6 +198,7 @@ def analyze(
                 blur_faces=blur,
                 force=force,
                 progress=on_frame,
+                image_fps=fps,
             )
         report = outcome.report
         if json_out:
