@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,6 +105,10 @@ def run_batch(jobs: list[Job], opts: BatchOptions, console: Console | None = Non
     start = time.perf_counter()
 
     def record(kjob: KeyedJob, outcome: Outcome) -> None:
+        with signals_deferred():  # stored and counted, or neither
+            _record(kjob, outcome)
+
+    def _record(kjob: KeyedJob, outcome: Outcome) -> None:
         store.save(kjob, outcome)
         same = by_key.get(kjob.key, [kjob])
         for other in same[1:]:
@@ -143,6 +150,21 @@ def run_batch(jobs: list[Job], opts: BatchOptions, console: Console | None = Non
             opts.out / "last_run.json", json.dumps(result.as_dict(), indent=2) + "\n", force=True
         )
     return result
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block ends (then they are delivered)."""
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = mask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        mask(signal.SIG_SETMASK, old)
 
 
 def _task(kjob: KeyedJob, opts: BatchOptions) -> Task:
