@@ -20,14 +20,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-from batch_helpers import CLI, last_run, write_clip
+from batch_helpers import CLI, cache_nobody, last_run, write_clip
 
-from formcheck.batch.cache import CACHE_DIR, cache_path
+from formcheck.batch.cache import CACHE_DIR
 from formcheck.batch.rows import TIMING_COLUMNS
-from formcheck.pipeline import file_sha256
-from formcheck.pose.mediapipe_backend import DEFAULT_MODEL_ID
-from formcheck.pose.recording import PoseRecording
-from formcheck.types import PoseFrame
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="reads /proc to find left-over processes"
@@ -81,16 +77,11 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("signals")
     clips = root / "clips"
     clips.mkdir()
+    made = [
+        write_clip(clips / f"c{i:02d}.mp4", seed=i % 7, seconds=0.3 + 0.05 * i) for i in range(20)
+    ]
     cache = root / "cache"
-    (cache / CACHE_DIR).mkdir(parents=True)
-    for i in range(20):
-        clip = write_clip(clips / f"c{i:02d}.mp4", seed=i % 7, seconds=0.3 + 0.05 * i)
-        frames = [
-            PoseFrame(timestamp_s=k / 30, index=k, image_size=(320, 240))
-            for k in range(round((0.3 + 0.05 * i) * 30))
-        ]
-        recording = PoseRecording.from_frames(frames, fps=30, model_id=DEFAULT_MODEL_ID)
-        recording.save(cache_path(cache, file_sha256(clip), DEFAULT_MODEL_ID))
+    cache_nobody(made, cache)
     out = root / "reference"
     warm(cache, out)
     proc = start(clips, out, uuid.uuid4().hex)
