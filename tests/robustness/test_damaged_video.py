@@ -145,3 +145,50 @@ def test_the_rep_after_the_damage_is_counted(tmp_path: Path) -> None:
     report = read_json(out)
     assert report["summary"]["rep_count"] == 3
     assert any(u["reason"] == DAMAGED_REASON for u in report["unjudged"])
+
+
+class ReorderingCapture:
+    """A decoder with a reorder delay (H.264): reads fail on a damaged stretch, then the
+    frames it held before the damage come out, and only then the jump in time.
+
+    Frames 0-9 decode, 3 reads fail, frames 10-11 (held) come out, frames 12-35 are
+    lost, and 36-59 decode: 30 fps, 60 frames announced.
+    """
+
+    def __init__(self) -> None:
+        kept = [*range(12), *range(36, 60)]
+        self.script: list[int | None] = [*kept[:10], None, None, None, *kept[10:]]
+        self.at = -1
+        self.frame = -1
+
+    def read(self) -> tuple[bool, np.ndarray | None]:
+        self.at += 1
+        if self.at >= len(self.script) or self.script[self.at] is None:
+            return False, None
+        self.frame = self.script[self.at]  # type: ignore[assignment]
+        return True, np.zeros((24, 32, 3), np.uint8)
+
+    def get(self, prop_id: int) -> float:
+        return {
+            cv2.CAP_PROP_POS_MSEC: self.frame * 1000 / 30,
+            cv2.CAP_PROP_FPS: 30.0,
+            cv2.CAP_PROP_FRAME_COUNT: 60.0,
+        }.get(prop_id, 0.0)
+
+    def set(self, prop_id: int, value: float) -> bool:
+        return False
+
+    def release(self) -> None:
+        pass
+
+
+def test_a_gap_is_placed_where_the_time_jumps_after_the_failed_reads() -> None:
+    from formcheck.sources.capture import CaptureSource
+
+    source = CaptureSource.start(ReorderingCapture(), "h264.mp4")
+    assert source is not None
+    with source:
+        times = [f.timestamp_s for f in source]
+    assert len(times) == 36
+    # Not 9-10 (where the reads failed): 11-36, where the frames are missing.
+    assert source.gaps == [(pytest.approx(11 / 30), pytest.approx(36 / 30), 24)]

@@ -137,6 +137,8 @@ class CaptureSource(FrameSource):
         self._skip_damage = skip_damage
         self._bad_reads = 0  # failed reads that decoding recovered from
         self._last_t = 0.0
+        # After failed reads: (last good t, next good t, failed reads, index, gap placed).
+        self._pending_gap: tuple[float, float, int, int, bool] | None = None
 
     @classmethod
     def start(
@@ -222,10 +224,38 @@ class CaptureSource(FrameSource):
             index = self._next_index
             self._next_index += 1
             t = self._clock.timestamp(index, container_ms)
-            if failed:
-                self.gaps.append((self._last_t, t, failed))
+            self._note_gap(index, t, failed)
             self._last_t = t
             yield Frame(image, t, index)
+
+    def _note_gap(self, index: int, t: float, failed: int) -> None:
+        """Place a damaged stretch in time.
+
+        A decoder that reorders frames (H.264) goes on returning frames it held
+        for a while after reads fail, so the missing time shows up as jumps a
+        few frames later: the jumps within a second of the failures are the
+        gaps; without any, the place of the failed reads is.
+        """
+        period = 1.0 / self._clock.fps
+        if failed:
+            self._pending_gap = (self._last_t, t, failed, index, False)
+        if self._pending_gap is None:
+            return
+        after, before, lost, at, placed = self._pending_gap
+        if t - self._last_t > 2.5 * period:
+            lost_here = max(1, round((t - self._last_t) / period) - 1)
+            if self.gaps and self.gaps[-1][1] == self._last_t:  # one stretch, seen in two jumps
+                start, _, earlier = self.gaps.pop()
+                self.gaps.append((start, t, earlier + lost_here))
+            else:
+                self.gaps.append((self._last_t, t, lost_here))
+            placed = True
+        if index - at >= max(8, round(self._clock.fps)):
+            if not placed:
+                self.gaps.append((after, before, lost))
+            self._pending_gap = None
+        else:
+            self._pending_gap = (after, before, lost, at, placed)
 
     def _read(self) -> tuple[np.ndarray | None, int]:
         assert self._capture is not None
@@ -240,6 +270,9 @@ class CaptureSource(FrameSource):
         return raw, failed
 
     def _finish(self) -> None:
+        if self._pending_gap is not None and not self._pending_gap[4]:
+            self.gaps.append(self._pending_gap[:3])
+        self._pending_gap = None
         expected = self.info.frame_count
         got = self._next_index
         # Frames lost to damage that decoding read past were not cut off.
