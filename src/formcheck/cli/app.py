@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from formcheck.cli.plain_help import use_plain_help
+
+use_plain_help()
+
 app = typer.Typer(
     name="formcheck",
     help="Check exercise form from video: reps, holds and faults for the back-spasm programme.",
