@@ -175,3 +175,23 @@ def test_sigterm_stops_like_ctrl_c_with_tables_and_exit_143(
     assert len(rows) == summary["scored"] == markers(out)
     for name in TABLES:
         assert (out / name).is_file()
+
+
+def test_a_signal_during_a_store_is_delivered_after_it() -> None:
+    """SIGINT/SIGTERM while a result is stored and counted wait for the block to end."""
+    import threading
+
+    from formcheck.batch.runner import signals_deferred
+
+    steps: list[str] = []
+    # A second thread, as the pool has: the kernel may hand it the signal.
+    idle = threading.Thread(target=time.sleep, args=(0.5,))
+    idle.start()
+    with pytest.raises(KeyboardInterrupt), signals_deferred():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)  # the handler would run here without the deferral
+        steps.append("stored")
+        steps.append("counted")
+    idle.join()
+    assert steps == ["stored", "counted"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

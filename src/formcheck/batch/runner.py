@@ -154,17 +154,25 @@ def run_batch(jobs: list[Job], opts: BatchOptions, console: Console | None = Non
 
 @contextmanager
 def signals_deferred() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM until the block ends (then they are delivered)."""
-    mask = getattr(signal, "pthread_sigmask", None)
-    if mask is None or threading.current_thread() is not threading.main_thread():
+    """Hold Ctrl-C and SIGTERM until the block ends, then deliver them.
+
+    Done in Python: blocking the signals in the main thread is not enough, since
+    the kernel hands a process signal to another thread (the pool's) and Python
+    then runs its handler in the main thread anyway.
+    """
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = {signal.SIGINT, signal.SIGTERM}
-    old = mask(signal.SIG_BLOCK, held)
+    held = (signal.SIGINT, signal.SIGTERM)
+    caught: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, frame: caught.append(signum)) for s in held}
     try:
         yield
     finally:
-        mask(signal.SIG_SETMASK, old)
+        for s, handler in previous.items():
+            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+        for s in dict.fromkeys(caught):
+            signal.raise_signal(s)  # now, through the handler that was in place
 
 
 def _task(kjob: KeyedJob, opts: BatchOptions) -> Task:
