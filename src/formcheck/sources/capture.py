@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from formcheck.sources.base import FrameSource
+from formcheck.sources.damage import MAX_BAD_READS, DamageLog, read_past_damage
 from formcheck.sources.timing import TimestampClock
 from formcheck.types import Frame, VideoInfo
 
@@ -19,9 +20,6 @@ DEFAULT_FPS = 30.0
 # A source is truncated when it yields fewer frames than announced, beyond this
 # slack: Matroska/WebM counts are estimated from the duration and may be off by one.
 _TRUNCATION_SLACK = 0.02
-# A damaged stretch fails one read per lost frame, then decoding resumes; at the real
-# end every read fails. Without a frame count, give up after this many failures in a row.
-_MAX_BAD_READS = 300
 
 _ROTATIONS = {
     90: cv2.ROTATE_90_CLOCKWISE,
@@ -67,23 +65,6 @@ def take_over_rotation(capture: Capture) -> int:
     if not capture.set(cv2.CAP_PROP_ORIENTATION_AUTO, 0):
         return 0
     return normalise_rotation(capture.get(cv2.CAP_PROP_ORIENTATION_META))
-
-
-def read_past_damage(capture: Capture, budget: int) -> tuple[np.ndarray | None, int]:
-    """The next decodable image and how many reads failed before it (``None`` at the end).
-
-    A read fails on each frame of a damaged stretch (OpenCV moves on to the next
-    packet), so reading on recovers everything after it; ``budget`` caps the
-    failures in a row taken for damage rather than the end of the file.
-    """
-    failed = 0
-    while True:
-        ok, image = capture.read()
-        if ok and image is not None:
-            return image, failed
-        failed += 1
-        if failed > budget:
-            return None, failed
 
 
 def _now_ms(wall_clock: Callable[[], float]) -> float:
@@ -135,10 +116,8 @@ class CaptureSource(FrameSource):
         self._next_index = 0
         # Files only: a camera or stream that stops giving frames has ended.
         self._skip_damage = skip_damage
-        self._bad_reads = 0  # failed reads that decoding recovered from
-        self._last_t = 0.0
-        # After failed reads: (last good t, next good t, failed reads, index, gap placed).
-        self._pending_gap: tuple[float, float, int, int, bool] | None = None
+        self._damage = DamageLog(clock.fps)
+        self.gaps = self._damage.gaps
 
     @classmethod
     def start(
@@ -167,7 +146,7 @@ class CaptureSource(FrameSource):
         budget = 0
         if skip_damage:
             count = _positive_or_none(capture.get(cv2.CAP_PROP_FRAME_COUNT))
-            budget = int(count) if count and count < 1e12 else _MAX_BAD_READS
+            budget = int(count) if count and count < 1e12 else MAX_BAD_READS
         image, failed = read_past_damage(capture, budget)
         if image is None or image.ndim != 3 or image.shape[2] != 3:
             return None
@@ -199,9 +178,7 @@ class CaptureSource(FrameSource):
             wall_clock=wall_clock if live else None,
             skip_damage=skip_damage,
         )
-        if failed:
-            source._bad_reads = failed
-            source.gaps.append((0.0, failed / rate, failed))
+        source._damage.opening(failed)
         return source
 
     def __iter__(self) -> Iterator[Frame]:
@@ -224,38 +201,8 @@ class CaptureSource(FrameSource):
             index = self._next_index
             self._next_index += 1
             t = self._clock.timestamp(index, container_ms)
-            self._note_gap(index, t, failed)
-            self._last_t = t
+            self._damage.frame(t, failed)
             yield Frame(image, t, index)
-
-    def _note_gap(self, index: int, t: float, failed: int) -> None:
-        """Place a damaged stretch in time.
-
-        A decoder that reorders frames (H.264) goes on returning frames it held
-        for a while after reads fail, so the missing time shows up as jumps a
-        few frames later: the jumps within a second of the failures are the
-        gaps; without any, the place of the failed reads is.
-        """
-        period = 1.0 / self._clock.fps
-        if failed:
-            self._pending_gap = (self._last_t, t, failed, index, False)
-        if self._pending_gap is None:
-            return
-        after, before, lost, at, placed = self._pending_gap
-        if t - self._last_t > 2.5 * period:
-            lost_here = max(1, round((t - self._last_t) / period) - 1)
-            if self.gaps and self.gaps[-1][1] == self._last_t:  # one stretch, seen in two jumps
-                start, _, earlier = self.gaps.pop()
-                self.gaps.append((start, t, earlier + lost_here))
-            else:
-                self.gaps.append((self._last_t, t, lost_here))
-            placed = True
-        if index - at >= max(8, round(self._clock.fps)):
-            if not placed:
-                self.gaps.append((after, before, lost))
-            self._pending_gap = None
-        else:
-            self._pending_gap = (after, before, lost, at, placed)
 
     def _read(self) -> tuple[np.ndarray | None, int]:
         assert self._capture is not None
@@ -263,32 +210,23 @@ class CaptureSource(FrameSource):
             ok, raw = self._capture.read()
             return (raw if ok else None), 0
         expected = self.info.frame_count
-        left = expected - self._next_index - self._bad_reads if expected else _MAX_BAD_READS
-        raw, failed = read_past_damage(self._capture, max(0, left))
-        if raw is not None:
-            self._bad_reads += failed
-        return raw, failed
+        left = expected - self._next_index - self._damage.bad_reads if expected else MAX_BAD_READS
+        return read_past_damage(self._capture, max(0, left))
 
     def _finish(self) -> None:
-        if self._pending_gap is not None and not self._pending_gap[4]:
-            self.gaps.append(self._pending_gap[:3])
-        self._pending_gap = None
+        self._damage.finish()
         expected = self.info.frame_count
         got = self._next_index
         # Frames lost to damage that decoding read past were not cut off.
-        if expected is not None and got + self._bad_reads < expected * (1 - _TRUNCATION_SLACK) - 1:
+        lost = self._damage.bad_reads
+        if expected is not None and got + lost < expected * (1 - _TRUNCATION_SLACK) - 1:
             self.truncated = True
             self.warnings.append(
                 f"{self.info.source}: stopped after {got} of {expected} frames; "
                 "the file may be truncated or damaged"
             )
-        if self.gaps:
-            spans = ", ".join(f"{a:.1f}-{b:.1f} s" for a, b, _ in self.gaps[:3])
-            more = f" and {len(self.gaps) - 3} more" if len(self.gaps) > 3 else ""
-            self.warnings.append(
-                f"{self.info.source}: {self._bad_reads} damaged frame(s) could not be decoded "
-                f"and were skipped ({spans}{more}); that time is not judged"
-            )
+        if (damaged := self._damage.warning(self.info.source)) is not None:
+            self.warnings.append(damaged)
         if self._clock.fallbacks:
             self.warnings.append(
                 f"{self.info.source}: {self._clock.fallbacks} frame(s) had no usable time "
