@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import cv2
@@ -29,6 +30,7 @@ from formcheck.report.build import build_report
 from formcheck.report.model import SessionReport, SourceInfo
 from formcheck.sources import FrameSource, open_source
 from formcheck.sources.quality import PictureQuality
+from formcheck.sources.sniff import mp4_creation_time
 from formcheck.types import Frame, PoseFrame, VideoInfo
 
 ProgressFn = Callable[[int, int | None], None]
@@ -51,6 +53,19 @@ class ClipAnalysis:
     recognition: Recognition | None = None
     warnings: list[str] = field(default_factory=list)
     keyframes: dict[str, bytes] = field(default_factory=dict)  # caption -> JPEG
+
+
+def recording_time(path: Path | None) -> datetime:
+    """When a clip was recorded: the video's own creation time, else the file's mtime.
+
+    A camera or stream (no path) is being recorded now. The file time is read at
+    analysis, so a copy made later does not move sessions already reported.
+    """
+    if path is None or not path.exists():
+        return datetime.now(timezone.utc)
+    if path.is_file() and (created := mp4_creation_time(path)) is not None:
+        return created
+    return datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
 
 
 def poses_from_video(
@@ -169,6 +184,7 @@ def analyze_clip(
     force: bool = False,
     progress: ProgressFn | None = None,
     content_sha: str | None = None,
+    image_fps: float | None = None,
 ) -> ClipAnalysis:
     """Analyse one clip (or a saved pose recording) as ``exercise`` (an id or ``"auto"``).
 
@@ -179,6 +195,7 @@ def analyze_clip(
     are drawn in a second pass over the saved poses, since the exercise is
     known only at the end. ``content_sha``: the clip's sha256 when the caller has
     already hashed it (batch), so a large clip is not read twice for it.
+    ``image_fps``: the frame rate of a folder of images (default 30).
     """
     auto = exercise == "auto"
     ids = list(exercise_ids()) if auto else [exercise]
@@ -192,6 +209,7 @@ def analyze_clip(
     src: FrameSource | None = None
     estimator: PoseEstimator | None = None
     picture = PictureQuality()
+    gaps: list[tuple[float, float, int]] = []
     with ExitStack() as stack:
         if recording is not None and not need_frames:
             stream: Iterator[tuple[Frame | None, PoseFrame]] = (
@@ -206,7 +224,7 @@ def analyze_clip(
             )
             model_id = recording.model_id
         else:
-            src = stack.enter_context(open_source(source))
+            src = stack.enter_context(open_source(source, fps=image_fps))
             info = src.info
             if recording is not None:
                 stream = zip(src, recording.frames(), strict=False)  # type: ignore[assignment]
@@ -246,6 +264,7 @@ def analyze_clip(
                 progress(n, info.frame_count)
         if src is not None:
             warnings += list(src.warnings)
+            gaps = list(src.gaps)
         # Content the analysis cannot see: a dark or blurred picture, a second person.
         warnings += picture.warnings() + list(getattr(estimator, "warnings", []))
         shots = outputs.keyframes() if outputs is not None else {}
@@ -280,6 +299,8 @@ def analyze_clip(
         exercise_confidence=round(recognition.confidence, 3) if recognition else None,
         warnings=warnings,
         config_overrides=dict(config.raw_overrides.get(chosen, {})),
+        damaged=gaps,
+        recorded_at=recording_time(path),
     )
     return ClipAnalysis(
         report=report,
@@ -303,7 +324,7 @@ def _render_after_recognition(
     """Second pass over the saved poses with the recognised exercise (``--exercise auto``)."""
     analyzer = ExerciseAnalyzer(spec)
     with ExitStack() as stack:
-        src = stack.enter_context(open_source(source))
+        src = stack.enter_context(open_source(source, fps=fps))
         outputs = FrameOutputs(
             stack, spec, video_path=video_out, fps=fps, keyframes=keyframes, blur=blur, force=force
         )

@@ -59,3 +59,25 @@ def run_cli(*args: str | Path, timeout: float = 120) -> subprocess.CompletedProc
 
 def last_run(out: Path) -> dict:
     return json.loads((out / "last_run.json").read_text())
+
+
+def cache_nobody(clips: list[Path], cache: Path, fps: int = 30) -> Path:
+    """A pose cache (``cache/.poses``) for clips with nobody in them, so no run loads the model.
+
+    Each clip's recording is what the model finds there (no pose in any frame).
+    """
+    from formcheck.batch.cache import CACHE_DIR, cache_path
+    from formcheck.pipeline import file_sha256
+    from formcheck.pose.mediapipe_backend import DEFAULT_MODEL_ID
+    from formcheck.pose.recording import PoseRecording
+    from formcheck.types import PoseFrame
+
+    (cache / CACHE_DIR).mkdir(parents=True, exist_ok=True)
+    for clip in clips:
+        capture = cv2.VideoCapture(str(clip))
+        n = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+        capture.release()
+        frames = [PoseFrame(timestamp_s=k / fps, index=k, image_size=(320, 240)) for k in range(n)]
+        recording = PoseRecording.from_frames(frames, fps=fps, model_id=DEFAULT_MODEL_ID)
+        recording.save(cache_path(cache, file_sha256(clip), DEFAULT_MODEL_ID))
+    return cache / CACHE_DIR

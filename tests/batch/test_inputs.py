@@ -76,7 +76,8 @@ def test_key_changes_with_content_config_and_exercise(tmp_path: Path) -> None:
         ],
         "model-1",
     )
-    assert len(keys) == 4  # a and b are one clip: scored once
+    # a and b are one content: one key (scored once), but a row each (issue 23, item 7)
+    assert len(keys) == 5
     assert len({k.key for k in keys}) == 4
     assert prepare([Job(a, "bridge")], "model-2")[0].key != keys[0].key
 

@@ -201,3 +201,15 @@ def test_image_folder_as_input(tmp_path: Path) -> None:
     for i, image in enumerate(plain_frames(4)):
         cv2.imwrite(str(folder / f"f{i}.png"), image)
     assert analyse(folder, tmp_path, "--exercise", "bridge")["source"]["frames"] == 4
+
+
+def test_image_folder_frame_rate_is_set_with_fps(tmp_path: Path) -> None:
+    import cv2
+
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    for i, image in enumerate(plain_frames(4)):
+        cv2.imwrite(str(folder / f"f{i}.png"), image)
+    source = analyse(folder, tmp_path, "--exercise", "bridge", "--fps", "10")["source"]
+    # docs/robustness.md named --fps before the option existed (issue 23).
+    assert source["fps"] == 10 and source["duration_s"] == pytest.approx(0.3)

@@ -139,3 +139,32 @@ def test_read_only_file_system_while_writing(
     line = assert_one_line_error(analyse(recording, "--json", out, "--force"), "read-only")
     assert str(out) in line
     assert out.read_text() == "earlier"
+
+
+def test_an_output_that_is_the_input_is_refused_before_any_work(
+    tmp_path: Path, recording: Path
+) -> None:
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"\0\0\0\x18ftypisom" + bytes(200))  # stands in for the video
+    before = clip.read_bytes()
+    for option in ("--json", "--csv", "--html", "--video", "--save-poses"):
+        result = invoke(
+            "analyze", clip, "--poses", recording, "-e", "bridge", "-q", option, clip, "--force"
+        )
+        assert_one_line_error(result, option, "clip.mp4", "would be overwritten")
+        assert clip.read_bytes() == before  # before the fix: --json replaced it with JSON
+    # The pose recording read with --poses is an input too, also through a symlink.
+    link = tmp_path / "link.npz"
+    link.symlink_to(recording)
+    result = analyse(recording, "--save-poses", link, "--force")
+    assert_one_line_error(result, "--save-poses", "--poses")
+    assert PoseRecording.load(recording).fps == 30
+
+
+def test_two_outputs_at_one_path_are_refused_before_any_work(
+    tmp_path: Path, recording: Path
+) -> None:
+    same = tmp_path / "out" / "x"
+    result = analyse(recording, "--json", same, "--csv", same)
+    assert_one_line_error(result, "--json and --csv both write")
+    assert not same.exists()  # before the fix: the JSON was written, then the CSV failed

@@ -84,3 +84,16 @@ def test_analysed_angles_within_5_degrees(detections: dict[str, Detection], exer
     errors = detections[exercise].angle_errors()
     for name in ANALYSED[exercise]:
         assert np.nanmedian(errors[name]) <= 5.0, f"{name}: {np.nanmedian(errors[name]):.1f} deg"
+
+
+def test_cli_keeps_an_existing_clip_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "clip.mp4"
+    out.write_bytes(b"a recording of a patient")  # before: silently replaced by the render
+    args = ["synth", "bridge", "--reps", "1", "--fps", "5", "--width", "160", "--height",
+            "120", "-o", str(out)]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1 and "already exists; use --force" in result.output
+    assert out.read_bytes() == b"a recording of a patient"
+    assert not (tmp_path / "clip.truth.json").exists()
+    assert CliRunner().invoke(app, [*args, "--force"]).exit_code == 0
+    assert out.stat().st_size > 1000

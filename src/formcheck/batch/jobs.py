@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,13 +74,15 @@ def prepare(jobs: list[Job], model_id: str) -> list[KeyedJob]:
 
     Configs are validated here, once each, so a bad config stops the batch
     before any work (ConfigError). A clip that cannot be read becomes a job
-    with a ``problem``, recorded as failed. Duplicates (same key) are dropped.
+    with a ``problem``, recorded as failed. The same path given twice (same
+    absolute path and key) is kept once; two names for one content (a copy, a
+    link: same key) are both kept, to be scored once and given a row each.
     """
     from formcheck.exercises.loader import load_config
     from formcheck.pipeline import file_sha256
 
     config_shas: dict[Path | None, str] = {None: ""}
-    keyed: dict[str, KeyedJob] = {}
+    keyed: dict[tuple[Path, str], KeyedJob] = {}
     for job in jobs:
         if job.config not in config_shas:
             load_config(job.config)  # raises ConfigError naming the file and key
@@ -101,6 +104,7 @@ def prepare(jobs: list[Job], model_id: str) -> list[KeyedJob]:
             model_id=model_id,
         )
         keyed.setdefault(
-            key, KeyedJob(job, content, config_shas[job.config], model_id, key, problem)
+            (Path(os.path.abspath(job.path)), key),  # a link is a name of its own
+            KeyedJob(job, content, config_shas[job.config], model_id, key, problem),
         )
     return list(keyed.values())

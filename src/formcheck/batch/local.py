@@ -13,13 +13,16 @@ so one poisonous clip cannot stop the batch.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import queue
+import signal
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 
 from formcheck.batch import worker
+from formcheck.batch.lifeline import die_with_parent
 from formcheck.batch.worker import Outcome, Task
 
 MAX_CRASHES = 2
@@ -27,8 +30,12 @@ MAX_CRASHES = 2
 _started: mp.Queue | None = None  # in a worker: where to say which clip it starts
 
 
-def _init(model_path: str | None, started: mp.Queue) -> None:
+def _init(model_path: str | None, started: mp.Queue, parent_pid: int) -> None:
     global _started
+    die_with_parent(parent_pid)
+    # SIGTERM to the whole group (systemd, a terminal closing) is the coordinator's to
+    # handle: it stops the pool itself, after storing what is finished.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _started = started
     # The model loads on the first clip the pose cache does not have: a re-score from
     # a warm cache never loads it at all.
@@ -52,7 +59,7 @@ def run_local(tasks: list[Task], workers: int, model_path: str | None) -> Iterat
             max_workers=max(1, min(workers, len(remaining))),
             mp_context=ctx,
             initializer=_init,
-            initargs=(model_path, started),
+            initargs=(model_path, started, os.getpid()),
         )
         broken = False
         try:
@@ -99,6 +106,6 @@ def _stop(pool: ProcessPoolExecutor, *, wait: bool) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
-            process.terminate()
+            process.kill()  # workers ignore SIGTERM (see _init)
     for process in processes:
         process.join(timeout=5)

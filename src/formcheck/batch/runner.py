@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,24 +97,35 @@ def run_batch(jobs: list[Job], opts: BatchOptions, console: Console | None = Non
     result = BatchResult(clips=len(kjobs))
     todo = [k for k in kjobs if opts.rescore or not store.is_done(k.key)]
     result.skipped = len(kjobs) - len(todo)
-    by_key = {k.key: k for k in todo}
+    # Names for one content (one key) are scored once; the result is each one's.
+    by_key: dict[str, list[KeyedJob]] = {}
+    for k in todo:
+        by_key.setdefault(k.key, []).append(k)
     scored_now: set[str] = set()
     start = time.perf_counter()
 
     def record(kjob: KeyedJob, outcome: Outcome) -> None:
+        with signals_deferred():  # stored and counted, or neither
+            _record(kjob, outcome)
+
+    def _record(kjob: KeyedJob, outcome: Outcome) -> None:
         store.save(kjob, outcome)
+        same = by_key.get(kjob.key, [kjob])
+        for other in same[1:]:
+            if not outcome.ok:
+                store.save(other, outcome)  # failures are stored per name
         if outcome.ok:
-            result.scored += 1
+            result.scored += len(same)
             result.frames += outcome.frames
             scored_now.add(kjob.key)
         else:
-            result.failed += 1
-            result.errors.append((str(kjob.job.path), outcome.error))
+            result.failed += len(same)
+            result.errors += [(str(k.job.path), outcome.error) for k in same]
 
-    for kjob in todo:
-        if kjob.problem:
-            record(kjob, Outcome(kjob.key, False, error=kjob.problem))
-    tasks = [_task(k, opts) for k in todo if not k.problem]
+    for group in by_key.values():
+        if group[0].problem:
+            record(group[0], Outcome(group[0].key, False, error=group[0].problem))
+    tasks = [_task(group[0], opts) for group in by_key.values() if not group[0].problem]
     if result.skipped and not opts.quiet:
         console.print(f"skipped {result.skipped} already scored (same content, settings, model)")
     progress = _progress(console, disable=opts.quiet)
@@ -120,7 +134,7 @@ def run_batch(jobs: list[Job], opts: BatchOptions, console: Console | None = Non
         with progress:
             bar = progress.add_task("scoring", total=len(tasks), cps=0.0, fps=0.0)
             for outcome in outcomes:
-                record(by_key[outcome.key], outcome)
+                record(by_key[outcome.key][0], outcome)
                 elapsed = max(time.perf_counter() - start, 1e-9)
                 done = result.scored + result.failed
                 progress.update(bar, advance=1, cps=done / elapsed, fps=result.frames / elapsed)
@@ -136,6 +150,29 @@ def run_batch(jobs: list[Job], opts: BatchOptions, console: Console | None = Non
             opts.out / "last_run.json", json.dumps(result.as_dict(), indent=2) + "\n", force=True
         )
     return result
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block ends, then deliver them.
+
+    Done in Python: blocking the signals in the main thread is not enough, since
+    the kernel hands a process signal to another thread (the pool's) and Python
+    then runs its handler in the main thread anyway.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = (signal.SIGINT, signal.SIGTERM)
+    caught: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, frame: caught.append(signum)) for s in held}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+        for s in dict.fromkeys(caught):
+            signal.raise_signal(s)  # now, through the handler that was in place
 
 
 def _task(kjob: KeyedJob, opts: BatchOptions) -> Task:

@@ -1,7 +1,9 @@
 """The summary tables, rebuilt from the store after every run (also after Ctrl-C).
 
 Rebuilt, never appended, from the records of this run's jobs in input order:
-each clip is in them exactly once whatever happened to earlier runs. A clip
+each clip is in them exactly once whatever happened to earlier runs. Two
+input paths with the same content (and settings) share one result, each
+under its own path. A clip
 scored by an earlier run has status ``skipped`` (its result is reused as is);
 one not finished (an interrupted run) has no row until a later run scores it.
 CSV for spreadsheets, JSONL (one JSON object a line) for programs; pyarrow is
@@ -34,11 +36,13 @@ def collect(
         record = store.record(kjob)
         if record is None:
             continue
-        row = dict(record["clip"])
+        # One record per key: another name for the same content shows its own path.
+        path = {"path": str(kjob.job.path)}
+        row = dict(record["clip"]) | path
         if row["status"] == "ok" and kjob.key not in scored_now:
             row["status"] = "skipped"
         clips.append(row)
-        reps += record["reps"]
+        reps += [rep | path for rep in record["reps"]]
     return clips, reps
 
 

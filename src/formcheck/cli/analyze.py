@@ -13,10 +13,17 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from formcheck.cli.app import app
-from formcheck.cli.common import EXERCISE_HELP, check_outputs, exercise_choice, fail, user_errors
+from formcheck.cli.common import (
+    EXERCISE_HELP,
+    check_distinct,
+    check_outputs,
+    exercise_choice,
+    fail,
+    user_errors,
+)
 from formcheck.exercises.loader import load_config
 from formcheck.report.json_writer import write_json
-from formcheck.report.model import COUNT_NOUN, SessionReport
+from formcheck.report.model import SessionReport, count_text
 
 console = Console(highlight=False)
 
@@ -28,12 +35,11 @@ def print_summary(report: SessionReport, out: Console = console) -> None:
     if report.exercise_confidence is not None:
         title += f"  (recognised automatically, confidence {report.exercise_confidence:.0%})"
     out.print(f"\n[bold]{title}[/bold]")
-    noun = COUNT_NOUN[report.prescription.kind]
     if not s.judgeable:
         out.print(f"[yellow]Could not judge this clip.[/yellow] {' '.join(s.notes)}")
     else:
         out.print(
-            f"[bold green]{s.rep_count} {noun}[/bold green] counted"
+            f"[bold green]{count_text(s.rep_count, report.prescription.kind)}[/bold green] counted"
             + (f", {s.partial_reps} partial (at the clip's edges)" if s.partial_reps else "")
             + (
                 f"; per side: {', '.join(f'{k} {v}' for k, v in sorted(s.reps_per_side.items()))}"
@@ -127,6 +133,15 @@ def analyze(
             "--poses", help="Analyse a saved pose recording instead of running the model."
         ),
     ] = None,
+    fps: Annotated[
+        float | None,
+        typer.Option(
+            "--fps",
+            help="Frame rate of a folder of images (default 30); for a video, the rate of "
+            "frames the container gives no time.",
+            min=0.001,
+        ),
+    ] = None,
     blur: Annotated[
         bool, typer.Option("--blur/--no-blur", help="Blur faces in exported video and images.")
     ] = True,
@@ -141,6 +156,16 @@ def analyze(
 
     outputs = [json_out, csv_out, html_out, video_out, poses_out]
     with user_errors():
+        check_distinct(
+            {"the clip": clip, "--config": config, "--model": model, "--poses": poses_in},
+            {
+                "--json": json_out,
+                "--csv": csv_out,
+                "--html": html_out,
+                "--video": video_out,
+                "--save-poses": poses_out,
+            },
+        )
         check_outputs(outputs, force)
         cfg = load_config(config)
         recording = PoseRecording.load(poses_in) if poses_in else None
@@ -150,13 +175,15 @@ def analyze(
 
             return MediaPipePoseEstimator(model)
 
+        progress_console = Console(stderr=True)
         progress = Progress(
             TextColumn("[bold]analysing[/bold] {task.description}"),
             BarColumn(),
             TextColumn("{task.completed}/{task.total} frames"),
             TimeRemainingColumn(),
-            console=Console(stderr=True),
-            disable=quiet,
+            console=progress_console,
+            # Off a terminal a stopped bar leaves a blank line (above any error).
+            disable=quiet or not progress_console.is_terminal,
             transient=True,
         )
         with progress:
@@ -177,6 +204,7 @@ def analyze(
                 blur_faces=blur,
                 force=force,
                 progress=on_frame,
+                image_fps=fps,
             )
         report = outcome.report
         if json_out:

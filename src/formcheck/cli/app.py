@@ -6,6 +6,10 @@ from pathlib import Path
 
 import typer
 
+from formcheck.cli.plain_help import use_plain_help
+
+use_plain_help()
+
 app = typer.Typer(
     name="formcheck",
     help="Check exercise form from video: reps, holds and faults for the back-spasm programme.",

@@ -9,7 +9,8 @@ import typer
 from rich.console import Console
 
 from formcheck.cli.app import app
-from formcheck.cli.common import EXERCISE_HELP, exercise_choice, fail, user_errors
+from formcheck.cli.common import EXERCISE_HELP, exercise_choice, fail, plural, user_errors
+from formcheck.cli.signals import interrupted_exit_code, interruption
 from formcheck.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -20,7 +21,6 @@ err = Console(stderr=True, highlight=False)
 
 EXIT_FAILED_CLIPS = 1
 EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 
 
 @app.command()
@@ -73,13 +73,15 @@ def batch(
     """Score many clips: one report each, clips and reps tables, resumable after a stop.
 
     Exit status: 0 all scored, 1 some clips failed (the rest are scored),
-    2 bad usage (no input matched, bad manifest or config), 130 interrupted.
+    2 bad usage (no input matched, bad manifest or config, --out not a folder),
+    130 interrupted (Ctrl-C), 143 stopped by SIGTERM (tables written as for Ctrl-C).
     """
     from formcheck.batch.inputs import expand_inputs
     from formcheck.batch.runner import BatchOptions, run_batch
 
     with user_errors():
         try:
+            check_results_folder(out)
             jobs = expand_inputs(inputs, exercise=exercise, patient=patient, config=config)
             opts = BatchOptions(
                 out=out,
@@ -95,10 +97,23 @@ def batch(
             raise fail(str(exc), code=EXIT_USAGE) from None
     _print_result(result, out)
     if result.interrupted:
-        err.print("interrupted: finished clips are kept; run the same command to resume")
-        raise typer.Exit(EXIT_INTERRUPTED)
+        err.print(
+            f"interrupted ({interruption()}): finished clips are kept; "
+            "run the same command to resume"
+        )
+        raise typer.Exit(interrupted_exit_code())
     if result.failed:
         raise typer.Exit(EXIT_FAILED_CLIPS)
+
+
+def check_results_folder(out: Path) -> None:
+    """``--out`` must be a folder or a path that can become one (ConfigError: exit 2)."""
+    for path in (out, *out.parents):
+        if path.exists():
+            if not path.is_dir():
+                what = f"--out {out}" if path == out else f"--out {out}: {path}"
+                raise ConfigError(f"{what} is a file, not a folder; give a results folder")
+            return
 
 
 def _print_result(result: BatchResult, out: Path) -> None:
@@ -108,7 +123,7 @@ def _print_result(result: BatchResult, out: Path) -> None:
         err.print(f"... and {len(result.errors) - 20} more failures (see {out / 'clips.csv'})")
     rate = f", {result.frames / result.seconds:.0f} frames/s" if result.seconds else ""
     console.print(
-        f"{result.clips} clips: {result.scored} scored, {result.skipped} skipped "
+        f"{plural(result.clips, 'clip')}: {result.scored} scored, {result.skipped} skipped "
         f"(already scored), {result.failed} failed in {result.seconds:.1f}s{rate}"
     )
     console.print(f"tables: {out / 'clips.csv'}, {out / 'reps.csv'} (and .jsonl)")

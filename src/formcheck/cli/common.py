@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from formcheck.cli.signals import interrupted_exit_code, interruption
 from formcheck.errors import ConfigError, FormcheckError, OutputError
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -37,6 +38,11 @@ def exercise_choice(value: str | None) -> str | None:
         raise typer.BadParameter(str(exc)) from None
 
 
+def plural(n: int, word: str) -> str:
+    """``"1 clip"``, ``"2 clips"``."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print one clear line to stderr and return the Exit to raise."""
     # Messages carry paths and config keys such as [exercises.bridge]: not markup.
@@ -57,9 +63,9 @@ def user_errors() -> Iterator[None]:
         raise fail(f"permission denied: {shown_path(exc.filename) or exc}") from None
     except OSError as exc:
         raise fail(os_error_line(exc)) from None
-    except KeyboardInterrupt:
-        err_console.print("interrupted; outputs already written are kept")
-        raise typer.Exit(code=130) from None
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (cli/signals.py)
+        err_console.print(f"interrupted ({interruption()}); outputs already written are kept")
+        raise typer.Exit(code=interrupted_exit_code(exc)) from None
 
 
 # Atomic writes go to ".<stem>.<random>.tmp<suffix>" beside the target (report/atomic.py).
@@ -107,3 +113,34 @@ def check_outputs(paths: list[Path | None], force: bool) -> None:
         if parent.exists() and not os.access(parent, os.W_OK):
             raise OutputError(f"cannot write to {parent}: the folder is read-only")
         parent.mkdir(parents=True, exist_ok=True)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (symlinks and hard links included)."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one does not exist yet
+        return False
+
+
+def check_distinct(inputs: dict[str, Path | None], outputs: dict[str, Path | None]) -> None:
+    """Refuse, before any work, an output that is an input or two outputs at one path.
+
+    Keys are the options as the user typed them (``"--json"``, ``"the clip"``).
+    """
+    given = [(name, p) for name, p in outputs.items() if p is not None]
+    for out_name, out in given:
+        for in_name, source in inputs.items():
+            if source is not None and _same_file(out, source):
+                raise OutputError(
+                    f"{out_name} {out} is {in_name}: it would be overwritten; "
+                    "choose another output path"
+                )
+    for i, (a_name, a) in enumerate(given):
+        for b_name, b in given[i + 1 :]:
+            if _same_file(a, b):
+                raise OutputError(
+                    f"{a_name} and {b_name} both write {a}; give each output its own path"
+                )

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from formcheck.cli.app import app
-from formcheck.cli.common import check_outputs, user_errors
+from formcheck.cli.common import check_outputs, plural, user_errors
 from formcheck.eval.suite import DEFAULT_SEED_BASE, PRESETS
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def eval_command(
             )
         console.print(table)
         console.print(
-            f"[bold]Overall[/bold]: {total.clips} clips ({total.countable} countable), "
+            f"[bold]Overall[/bold]: {plural(total.clips, 'clip')} ({total.countable} countable), "
             f"exact count {_f(total.exact_rate, True)}, MAE {_f(total.mae)}, "
             f"off-by-one {_f(total.oboa, True)} (could not judge {total.declined}; "
             f"off-by-one on the rest {_f(total.oboa_judged, True)}), "
@@ -175,4 +175,6 @@ def eval_suite(
                 for _ in pool.map(render_item, items, [out] * len(items)):
                     progress.advance(task)
     if not quiet:
-        console.print(f"{len(items)} clips in {out}; score them with: formcheck eval {out}")
+        console.print(
+            f"{plural(len(items), 'clip')} in {out}; score them with: formcheck eval {out}"
+        )

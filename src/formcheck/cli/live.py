@@ -14,7 +14,15 @@ from rich.markup import escape
 
 from formcheck.cli.analyze import print_summary
 from formcheck.cli.app import app
-from formcheck.cli.common import EXERCISE_HELP, check_outputs, exercise_choice, fail, user_errors
+from formcheck.cli.common import (
+    EXERCISE_HELP,
+    check_distinct,
+    check_outputs,
+    exercise_choice,
+    fail,
+    user_errors,
+)
+from formcheck.cli.signals import interrupted_exit_code, interruption
 from formcheck.errors import ConfigError, FormcheckError
 from formcheck.exercises.loader import load_config
 
@@ -120,6 +128,11 @@ def live(
             raise FormcheckError(NO_DISPLAY)
         if linger < 0 or intro < 0:
             raise ConfigError("--linger and --intro must be 0 or more")
+        check_distinct(
+            {"--source": Path(source) if source_kind(source) == "file" else None,
+             "--config": config, "--model": model},
+            {"--record": record},
+        )  # fmt: skip
         check_outputs([record], force)
         cfg = load_config(config)
         ids = known[program] if program else (exercise,)
@@ -233,8 +246,9 @@ def _run(specs, *, source: str, programme: bool, model, quiet, headless, record,
         fail(f"{last.message}{where}")
         return 1
     if last.outcome is Outcome.INTERRUPTED:
-        err.print(f"interrupted; the session so far was saved in {sessions}")
-        return 130
+        where = f"the session so far was saved in {sessions}" if saved else "nothing was saved"
+        err.print(f"interrupted ({interruption()}); {where}")
+        return interrupted_exit_code()
     return 0
 
 

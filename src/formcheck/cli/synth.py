@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from formcheck.cli.app import app
+from formcheck.cli.common import check_outputs, user_errors
 from formcheck.errors import ConfigError
 
 
@@ -52,6 +53,7 @@ def synth(
     width: Annotated[int, typer.Option()] = 640,
     height: Annotated[int, typer.Option()] = 480,
     fps: Annotated[float, typer.Option()] = 30.0,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing clip.")] = False,
 ) -> None:
     """Render EXERCISE performed by a skinned avatar, plus <stem>.truth.json beside it."""
     from formcheck.synth.groundtruth import truth_path
@@ -59,6 +61,8 @@ def synth(
 
     if side not in (None, "left", "right"):
         raise typer.BadParameter("--side must be left or right")
+    with user_errors():  # before rendering: an existing clip or truth is kept without --force
+        check_outputs([output, truth_path(output)], force)
     try:
         truth = render_clip(
             exercise, out_path=output, fault=fault, fault_reps=_parse_reps(fault_reps),

@@ -61,7 +61,14 @@ def save_run(
         duration_s=round(result.duration_s, 3),
         rotation=info.rotation,
     )
-    report = build_report(result, model_id=model_id, source=source, patient=patient, warnings=notes)
+    report = build_report(
+        result,
+        model_id=model_id,
+        source=source,
+        patient=patient,
+        warnings=notes,
+        recorded_at=stamp,  # when the exercise started (local time, stored in UTC)
+    )
     folder.mkdir(parents=True, exist_ok=True)
     stem = session_stem(folder, stamp, run.spec.id)
     json_path = atomic_write_text(stem.with_suffix(".json"), report.model_dump_json(indent=2))

@@ -144,8 +144,9 @@ class LiveExercise:
         started = self.clock()
         try:
             outcome, message = self._loop(started)
-        except KeyboardInterrupt:
-            outcome, message = Outcome.INTERRUPTED, "interrupted (Ctrl-C)"
+        except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (formcheck.cli.signals)
+            how = "SIGTERM" if type(exc).__name__ == "Terminated" else "Ctrl-C"
+            outcome, message = Outcome.INTERRUPTED, f"interrupted ({how})"
         result = self.analyzer.finish() if self.analysed else None
         return ExerciseRun(self.spec, result, outcome, message, started)
 

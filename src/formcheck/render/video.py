@@ -38,6 +38,7 @@ import cv2
 import numpy as np
 
 from formcheck.errors import FormcheckError
+from formcheck.pose.native_logs import native_logs_quieted
 from formcheck.report.atomic import StrPath, commit, refuse_existing, temp_path_for
 
 log = logging.getLogger(__name__)
@@ -203,9 +204,12 @@ class VideoSink:
         except OSError as e:
             raise VideoWriteError(f"cannot write video {self.path}: {e.strerror or e}") from e
         for codec in self._codecs:
-            writer = cv2.VideoWriter(
-                str(self._tmp), cv2.VideoWriter_fourcc(*_FOURCC[codec]), self.fps, (w, h)
-            )
+            # OpenCV prints "tag 'VP80' is not supported with ... 'webm'" with a bare
+            # fprintf (it then uses VP8 anyway): keep it off the user's terminal.
+            with native_logs_quieted():
+                writer = cv2.VideoWriter(
+                    str(self._tmp), cv2.VideoWriter_fourcc(*_FOURCC[codec]), self.fps, (w, h)
+                )
             if writer.isOpened():
                 self._writer, self.codec = writer, codec
                 break

@@ -1,8 +1,9 @@
 """A patient's progress across sessions: a folder of JSON reports -> trend table, plot, page.
 
-Session time: the report has no creation time, so it is read from a date in
-the clip's file name (``2024-05-02``, ``20240502_0930``...) when there is
-one, else from the JSON file's modification time.
+Session time: the report's ``recorded_at`` (schema 1.1 on). Older reports have
+none, so it is read from a date in the clip's file name (``2024-05-02``,
+``20240502_0930``...) when there is one, else from the JSON file's
+modification time (which a plain ``cp`` resets).
 """
 
 from __future__ import annotations
@@ -73,7 +74,12 @@ class History:
 
 
 def session_time(json_path: Path, report: SessionReport) -> datetime:
-    """When the session happened: a date in the clip's name, else the JSON's mtime."""
+    """When the session happened (local time): its recording time, else a guess for old reports.
+
+    Without ``recorded_at``: a date in the clip's name, else the JSON's mtime.
+    """
+    if report.recorded_at is not None:
+        return report.recorded_at.astimezone().replace(tzinfo=None)
     if report.source is not None:
         name = PurePath(report.source.path.replace("\\", "/")).name
         m = _DATE.search(name)

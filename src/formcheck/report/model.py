@@ -9,15 +9,23 @@ The JSON Schema is published in docs/schema/report.schema.json (regenerated with
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "formcheck.report/1.0"
+SCHEMA_VERSION = "formcheck.report/1.1"
 
 RepKind = Literal["rep", "hold", "cycle"]
 # How a count of each kind is said: "8 reps", "2 holds", "3 cycles".
 COUNT_NOUN: dict[str, str] = {"rep": "reps", "hold": "holds", "cycle": "cycles"}
+
+
+def count_text(n: int, kind: str) -> str:
+    """``"1 rep"``, ``"2 reps"``, ``"0 holds"``."""
+    return f"{n} {kind if n == 1 else COUNT_NOUN[kind]}"
+
+
 Severity = Literal["info", "warning", "error"]
 
 
@@ -134,3 +142,9 @@ class SessionReport(_Frozen):
     series: SeriesBlock
     warnings: list[str] = Field(default_factory=list)
     config_overrides: dict[str, object] = Field(default_factory=dict)
+    recorded_at: datetime | None = Field(
+        None,
+        description="When the session was recorded, UTC, ISO 8601 (schema 1.1; the video's "
+        "own creation time when it has one, else the clip file's modification time; a live "
+        "session's start)",
+    )

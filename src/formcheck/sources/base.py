@@ -22,6 +22,8 @@ class FrameSource(ABC):
             frame count its container announced (a cut-off file).
         warnings: one-line notes for the user gathered while reading
             (truncation, unreadable images skipped, ...).
+        gaps: ``(after_s, before_s, frames)`` for each damaged stretch read past:
+            the last good frame's time, the next one's, and the frames lost.
     """
 
     info: VideoInfo
@@ -30,6 +32,7 @@ class FrameSource(ABC):
         self.info = info
         self.truncated = False
         self.warnings: list[str] = []
+        self.gaps: list[tuple[float, float, int]] = []
 
     @abstractmethod
     def __iter__(self) -> Iterator[Frame]:

@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from formcheck.sources.base import FrameSource
+from formcheck.sources.damage import MAX_BAD_READS, DamageLog, read_past_damage
 from formcheck.sources.timing import TimestampClock
 from formcheck.types import Frame, VideoInfo
 
@@ -105,6 +106,7 @@ class CaptureSource(FrameSource):
         *,
         clock: TimestampClock,
         wall_clock: Callable[[], float] | None = None,
+        skip_damage: bool = False,
     ) -> None:
         super().__init__(info)
         self._capture: Capture | None = capture
@@ -112,6 +114,10 @@ class CaptureSource(FrameSource):
         self._clock = clock
         self._wall_clock = wall_clock
         self._next_index = 0
+        # Files only: a camera or stream that stops giving frames has ended.
+        self._skip_damage = skip_damage
+        self._damage = DamageLog(clock.fps)
+        self.gaps = self._damage.gaps
 
     @classmethod
     def start(
@@ -135,8 +141,14 @@ class CaptureSource(FrameSource):
                 never called truncated) but its container times are used.
         """
         rotation = 0 if live else take_over_rotation(capture)
-        ok, image = capture.read()
-        if not ok or image is None or image.ndim != 3 or image.shape[2] != 3:
+        skip_damage = not (live or stream)
+        # A file whose opening frames are damaged starts at its first decodable one.
+        budget = 0
+        if skip_damage:
+            count = _positive_or_none(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+            budget = int(count) if count and count < 1e12 else MAX_BAD_READS
+        image, failed = read_past_damage(capture, budget)
+        if image is None or image.ndim != 3 or image.shape[2] != 3:
             return None
         first_ms = _now_ms(wall_clock) if live else capture.get(cv2.CAP_PROP_POS_MSEC)
         image = upright(image, rotation)
@@ -154,24 +166,30 @@ class CaptureSource(FrameSource):
             source=source,
             extra=_describe(capture),
         )
-        clock = TimestampClock(fps or container_fps or DEFAULT_FPS)
-        return cls(
+        rate = fps or container_fps or DEFAULT_FPS
+        # Lost opening frames keep their time: the clock starts where the first one was.
+        origin = first_ms / 1000.0 - failed / rate if failed and np.isfinite(first_ms) else None
+        source = cls(
             capture,
             info,
             image,
             first_ms,
-            clock=clock,
+            clock=TimestampClock(rate, origin_s=origin),
             wall_clock=wall_clock if live else None,
+            skip_damage=skip_damage,
         )
+        source._damage.opening(failed)
+        return source
 
     def __iter__(self) -> Iterator[Frame]:
         while self._capture is not None:
             if self._pending is not None:
                 image, container_ms = self._pending
                 self._pending = None
+                failed = 0
             else:
-                ok, raw = self._capture.read()
-                if not ok or raw is None:
+                raw, failed = self._read()
+                if raw is None:
                     self._finish()
                     return
                 # Cameras: the time of the read; the clock counts from the first frame.
@@ -182,17 +200,33 @@ class CaptureSource(FrameSource):
                 image = upright(raw, self.info.rotation)
             index = self._next_index
             self._next_index += 1
-            yield Frame(image, self._clock.timestamp(index, container_ms), index)
+            t = self._clock.timestamp(index, container_ms)
+            self._damage.frame(t, failed)
+            yield Frame(image, t, index)
+
+    def _read(self) -> tuple[np.ndarray | None, int]:
+        assert self._capture is not None
+        if not self._skip_damage:
+            ok, raw = self._capture.read()
+            return (raw if ok else None), 0
+        expected = self.info.frame_count
+        left = expected - self._next_index - self._damage.bad_reads if expected else MAX_BAD_READS
+        return read_past_damage(self._capture, max(0, left))
 
     def _finish(self) -> None:
+        self._damage.finish()
         expected = self.info.frame_count
         got = self._next_index
-        if expected is not None and got < expected * (1 - _TRUNCATION_SLACK) - 1:
+        # Frames lost to damage that decoding read past were not cut off.
+        lost = self._damage.bad_reads
+        if expected is not None and got + lost < expected * (1 - _TRUNCATION_SLACK) - 1:
             self.truncated = True
             self.warnings.append(
                 f"{self.info.source}: stopped after {got} of {expected} frames; "
                 "the file may be truncated or damaged"
             )
+        if (damaged := self._damage.warning(self.info.source)) is not None:
+            self.warnings.append(damaged)
         if self._clock.fallbacks:
             self.warnings.append(
                 f"{self.info.source}: {self._clock.fallbacks} frame(s) had no usable time "

@@ -19,7 +19,13 @@ from formcheck.errors import InputError
 from formcheck.sources.base import FrameSource
 from formcheck.sources.capture import DEFAULT_FPS, CaptureSource
 from formcheck.sources.images import IMAGE_EXTENSIONS, ImageSequenceSource, list_images
-from formcheck.sources.sniff import Content, looks_like_mpeg_audio, mp4_track_kinds, sniff
+from formcheck.sources.sniff import (
+    Content,
+    looks_like_mpeg_audio,
+    mp4_has_index_box,
+    mp4_track_kinds,
+    sniff,
+)
 
 VIDEO_EXTENSIONS = frozenset(
     {".mp4", ".m4v", ".mov", ".avi", ".webm", ".mkv", ".gif", ".mpg", ".mpeg", ".ts", ".wmv"}
@@ -96,6 +102,10 @@ def _open_video_file(path: Path, head: bytes, fps: float | None) -> FrameSource:
         raise InputError(_why_not_opened(path, head))
     if capture.get(cv2.CAP_PROP_FRAME_WIDTH) <= 0:
         capture.release()
+        if sniff(head) == (Content.VIDEO, "MP4/MOV") and "vide" in mp4_track_kinds(path):
+            raise InputError(
+                f"{path} has a damaged index ('moov' box): its video track is unreadable"
+            )
         raise InputError(f"{path} has no video track (audio only?)")
     source = CaptureSource.start(capture, str(path), fps=fps)
     if source is None:
@@ -108,6 +118,11 @@ def _why_not_opened(path: Path, head: bytes) -> str:
     content, kind = sniff(head)
     if content is Content.VIDEO and kind == "MP4/MOV":
         tracks = mp4_track_kinds(path)
+        if not tracks and mp4_has_index_box(path):
+            return (
+                f"{path} has a damaged index ('moov' box): its frames cannot be located "
+                "(the file may be repairable with a tool that rebuilds the index)"
+            )
         if not tracks:
             return (
                 f"{path} has no index ('moov' box): the recording was cut off "

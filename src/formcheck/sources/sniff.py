@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from enum import Enum
 from pathlib import Path
 
@@ -92,6 +93,22 @@ def _looks_like_text(head: bytes) -> bool:
     return printable >= 0.95 * len(text)
 
 
+def _mp4_ends(path: Path) -> list[bytes]:
+    """The first and last few MB of a file: where an MP4's index (``moov``) sits."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        chunks = [handle.read(_MP4_SCAN_BYTES)]
+        if size > _MP4_SCAN_BYTES:
+            handle.seek(max(_MP4_SCAN_BYTES, size - _MP4_SCAN_BYTES))
+            chunks.append(handle.read())
+    return chunks
+
+
+def mp4_has_index_box(path: Path) -> bool:
+    """Whether a ``moov`` box header is there at all (damaged or not)."""
+    return any(b"moov" in chunk for chunk in _mp4_ends(path))
+
+
 def mp4_track_kinds(path: Path) -> set[str]:
     """Handler types (``"vide"``, ``"soun"``, ...) of an MP4/MOV's tracks.
 
@@ -99,14 +116,8 @@ def mp4_track_kinds(path: Path) -> set[str]:
     at the start or the end. An empty set means no index was found, which is
     what a recording cut off before it was finalised looks like.
     """
-    size = path.stat().st_size
-    with path.open("rb") as handle:
-        chunks = [handle.read(_MP4_SCAN_BYTES)]
-        if size > _MP4_SCAN_BYTES:
-            handle.seek(max(_MP4_SCAN_BYTES, size - _MP4_SCAN_BYTES))
-            chunks.append(handle.read())
     kinds: set[str] = set()
-    for chunk in chunks:
+    for chunk in _mp4_ends(path):
         start = chunk.find(b"hdlr")
         while start != -1:
             # hdlr box: 'hdlr', version/flags (4), pre_defined (4), handler_type (4).
@@ -115,3 +126,32 @@ def mp4_track_kinds(path: Path) -> set[str]:
                 kinds.add(handler.decode("ascii"))
             start = chunk.find(b"hdlr", start + 4)
     return kinds & {"vide", "soun", "text", "sbtl", "subt", "meta", "hint", "tmcd"}
+
+
+# mvhd times count seconds from 1904-01-01 UTC; a muxer that knows no time writes 0.
+_MP4_EPOCH = datetime(1904, 1, 1, tzinfo=timezone.utc)
+_PLAUSIBLE_FROM = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def mp4_creation_time(path: Path) -> datetime | None:
+    """The creation time in an MP4/MOV's movie header (``mvhd``), UTC; None if absent or 0."""
+    try:
+        with path.open("rb") as handle:
+            if handle.read(8)[4:] not in (b"ftyp", b"moov", b"mdat", b"wide", b"free"):
+                return None  # not an MP4/MOV
+        chunks = _mp4_ends(path)
+    except OSError:
+        return None
+    for chunk in chunks:
+        at = chunk.find(b"mvhd")
+        if at == -1:
+            continue
+        version = chunk[at + 4 : at + 5]
+        width = 8 if version == b"\x01" else 4  # version 1 has 64-bit times
+        raw = chunk[at + 8 : at + 8 + width]
+        if len(raw) != width:
+            continue
+        when = _MP4_EPOCH + timedelta(seconds=int.from_bytes(raw, "big"))
+        if _PLAUSIBLE_FROM <= when <= datetime.now(timezone.utc) + timedelta(days=1):
+            return when
+    return None

@@ -19,12 +19,13 @@ class TimestampClock:
         fallbacks: how many frames were timed by the fallback rule.
     """
 
-    def __init__(self, fps: float) -> None:
+    def __init__(self, fps: float, origin_s: float | None = None) -> None:
+        """``origin_s``: the container time of time 0, when not that of the first frame."""
         if not fps > 0:
             raise ValueError(f"fps must be positive, got {fps}")
         self.fps = float(fps)
         self.fallbacks = 0
-        self._origin_s: float | None = None
+        self._origin_s: float | None = origin_s
         self._last_s: float | None = None
 
     def timestamp(self, index: int, container_ms: float | None) -> float:
