@@ -3,7 +3,8 @@
 The pose model is most of the cost of scoring; the analysis after it is cheap.
 Keyed by content hash and model only (not exercise or thresholds), so
 re-scoring the same clips with a new patient config, or as another exercise,
-reads the landmarks back and never runs the model. Files are
+reads the landmarks back and never runs the model. Landmarks modelled at another
+``--stride`` than the run wants are not used (the worker runs the model again). Files are
 ``<out>/.poses/<content-sha>-<model-slug>.npz``, written atomically by
 :meth:`PoseRecording.save`; a damaged one is ignored and rewritten.
 """
@@ -26,6 +27,17 @@ def model_slug(model_id: str) -> str:
 
 def cache_path(out: Path, content_sha: str, model_id: str) -> Path:
     return Path(out) / CACHE_DIR / f"{content_sha}-{model_slug(model_id)}.npz"
+
+
+def recorded_stride(recording: PoseRecording) -> int:
+    """Every how many frames the recording's poses were modelled (``--stride``).
+
+    Every modelled frame is recorded (with or without a person), so the first
+    two frame numbers say it.
+    """
+    if len(recording.indices) < 2:
+        return 1
+    return max(1, int(recording.indices[1] - recording.indices[0]))
 
 
 def load_cached(path: Path, model_id: str) -> PoseRecording | None:

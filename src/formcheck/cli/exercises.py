@@ -12,7 +12,6 @@ from rich.table import Table
 
 from formcheck.cli.app import app
 from formcheck.cli.common import user_errors
-from formcheck.exercises.loader import all_builtin, load_config, resolve_id
 
 exercises_app = typer.Typer(
     help="List the exercises and their checks, or show one in full.",
@@ -28,6 +27,8 @@ def list_exercises(ctx: typer.Context) -> None:
     """List the five exercises, their prescriptions and fault checks."""
     if ctx.invoked_subcommand is not None:
         return
+    from formcheck.exercises.loader import all_builtin
+
     table = Table(title="formcheck exercises")
     table.add_column("id", style="bold")
     table.add_column("name")
@@ -47,6 +48,8 @@ def show(
     ] = None,
 ) -> None:
     """Print one exercise's definition: signals, counting rule, faults, cues, prescription."""
+    from formcheck.exercises.loader import load_config, resolve_id
+
     with user_errors():
         ex_id = resolve_id(exercise)
         cfg = load_config(config)

@@ -16,7 +16,6 @@ from formcheck.cli.analyze import print_summary
 from formcheck.cli.app import app
 from formcheck.cli.common import ExerciseChoice, check_outputs, fail, user_errors
 from formcheck.errors import ConfigError, FormcheckError
-from formcheck.exercises.loader import load_config
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -95,6 +94,7 @@ def live(
 
     Keys: q quits, space pauses, r resets the set, n moves on.
     """
+    from formcheck.exercises.loader import load_config
     from formcheck.live.display import NO_DISPLAY, has_display
     from formcheck.live.program import PROGRAMS
 

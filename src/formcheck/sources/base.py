@@ -30,6 +30,17 @@ class FrameSource(ABC):
         self.info = info
         self.truncated = False
         self.warnings: list[str] = []
+        self.frames_seen = 0  # frames :meth:`sampled` has gone past, modelled or skipped
+
+    def sampled(self, stride: int) -> Iterator[Frame]:
+        """Frames 0, k, 2k, ... (``k = stride``) with their real times; the others skipped.
+
+        Sources that can pass over a frame without decoding it override this.
+        """
+        for frame in self:
+            self.frames_seen = frame.index + 1
+            if frame.index % stride == 0:
+                yield frame
 
     @abstractmethod
     def __iter__(self) -> Iterator[Frame]:

@@ -32,6 +32,8 @@ class Capture(Protocol):
 
     def read(self) -> tuple[bool, np.ndarray | None]: ...
 
+    def grab(self) -> bool: ...
+
     def get(self, prop_id: int) -> float: ...
 
     def set(self, prop_id: int, value: float) -> bool: ...
@@ -183,6 +185,46 @@ class CaptureSource(FrameSource):
             index = self._next_index
             self._next_index += 1
             yield Frame(image, self._clock.timestamp(index, container_ms), index)
+
+    def sampled(self, stride: int) -> Iterator[Frame]:
+        """Every ``stride``-th frame; the ones between are grabbed, never converted to BGR.
+
+        ``grab()`` still decodes (inter-coded video needs every frame), but skips the
+        YUV->BGR conversion and the copy out, most of a read at 1080p; the clock still
+        sees each skipped frame's container time, so times stay the container's.
+        """
+        if stride <= 1:
+            for frame in self:
+                self.frames_seen = frame.index + 1
+                yield frame
+            return
+        if self._pending is not None:  # the first frame, read by start()
+            image, container_ms = self._pending
+            self._pending = None
+            self._next_index = 1
+            self.frames_seen = 1
+            yield Frame(image, self._clock.timestamp(0, container_ms), 0)
+        while self._capture is not None:
+            index = self._next_index
+            keep = index % stride == 0
+            if keep:
+                ok, raw = self._capture.read()
+                ok = ok and raw is not None
+            else:
+                ok, raw = self._capture.grab(), None
+            if not ok:
+                self._finish()
+                return
+            container_ms = (
+                _now_ms(self._wall_clock)
+                if self._wall_clock is not None
+                else self._capture.get(cv2.CAP_PROP_POS_MSEC)
+            )
+            t = self._clock.timestamp(index, container_ms)
+            self._next_index += 1
+            self.frames_seen = self._next_index
+            if raw is not None:
+                yield Frame(upright(raw, self.info.rotation), t, index)
 
     def _finish(self) -> None:
         expected = self.info.frame_count

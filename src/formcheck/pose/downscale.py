@@ -1,0 +1,44 @@
+"""Shrink a large frame once before the pose model; landmarks come back in the frame's pixels.
+
+The model looks at a 224x224 copy of the whole picture (to find the person) and a
+256x256 crop around them (for the landmarks): a 1080p frame's detail is thrown away
+inside it, while converting and copying its 2 million pixels is paid on every frame.
+At :data:`MODEL_MAX_SIDE` a person filling a quarter of the picture's width still
+spans ~256 px, the model's own input.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import cv2
+import numpy as np
+
+from formcheck.types import Frame, PoseFrame
+
+MODEL_MAX_SIDE = 960
+
+
+def model_input(frame: Frame, max_side: int | None = MODEL_MAX_SIDE) -> tuple[Frame, float]:
+    """``frame`` shrunk so its longer side is at most ``max_side``, and the factor used."""
+    width, height = frame.size
+    longest = max(width, height)
+    if max_side is None or longest <= max_side:
+        return frame, 1.0
+    scale = max_side / longest
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    small = cv2.resize(frame.image, size, interpolation=cv2.INTER_AREA)
+    return dataclasses.replace(frame, image=small), scale
+
+
+def to_frame_pixels(pose: PoseFrame, scale: float, size: tuple[int, int]) -> PoseFrame:
+    """A pose found on a frame shrunk by ``scale``, in the pixels of the ``size`` frame."""
+    if scale == 1.0:
+        return pose
+    inverse = np.float32(1.0 / scale)
+    return dataclasses.replace(
+        pose,
+        image_size=size,
+        xy=None if pose.xy is None else pose.xy * inverse,
+        z=None if pose.z is None else pose.z * inverse,
+    )
