@@ -9,7 +9,6 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.batch.cache import recorded_stride
 from formcheck.batch.jobs import job_key
 from formcheck.errors import ConfigError
 from formcheck.exercises.loader import EXERCISE_IDS, PatientConfig, builtin
@@ -220,6 +219,7 @@ def test_annotated_video_keeps_every_frame_while_the_model_sees_every_third(tmp_
     assert len(finder.sizes) == 10
     assert outcome.report.summary.frames == 10  # the analysis sees the modelled frames
     assert outcome.report.source is not None and outcome.report.source.frames == 30
+    assert outcome.report.source.model_stride == 3
     written = cv2.VideoCapture(str(video))
     count = 0
     while written.grab():
@@ -255,7 +255,7 @@ def test_a_strided_recording_pairs_with_its_own_frames():
         (0, 0), (1, None), (2, None), (3, 3), (4, None), (5, None), (6, 6),
     ]  # fmt: skip
     recording = PoseRecording.from_frames(poses, fps=30.0, model_id="m")
-    assert recorded_stride(recording) == 3
+    assert recording.stride == 3
 
 
 def test_the_stride_setting_is_part_of_a_batch_jobs_key():

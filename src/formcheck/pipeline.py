@@ -106,7 +106,12 @@ def resolve_stride(stride: int | None, fps: float, specs: list[ExerciseSpec]) ->
 
 
 def _source_info(
-    path: Path | None, info: VideoInfo, frames: int, duration: float, sha256: str | None
+    path: Path | None,
+    info: VideoInfo,
+    frames: int,
+    duration: float,
+    sha256: str | None,
+    stride: int = 1,
 ) -> SourceInfo:
     return SourceInfo(
         path=str(path) if path else info.source,
@@ -117,6 +122,7 @@ def _source_info(
         duration_s=round(duration, 3),
         rotation=info.rotation,
         sha256=sha256 or (file_sha256(path) if path and path.is_file() else None),
+        model_stride=stride,
     )
 
 
@@ -290,12 +296,14 @@ def analyze_clip(
                 source=recording.source,
             )
             model_id = recording.model_id
+            k = recording.stride
         else:
             src = stack.enter_context(open_source(source))
             info = src.info
             if recording is not None:
                 stream = aligned(iter(src), recording.frames())  # type: ignore[assignment]
                 model_id = recording.model_id
+                k = recording.stride
             else:
                 assert estimator_factory is not None
                 estimator = stack.enter_context(estimator_factory())
@@ -370,7 +378,7 @@ def analyze_clip(
     report = build_report(
         results[chosen],
         model_id=model_id,
-        source=_source_info(path, info, max(n, seen), last_t - first_t, content_sha),
+        source=_source_info(path, info, max(n, seen), last_t - first_t, content_sha, k),
         patient=config.patient,
         exercise_confidence=round(recognition.confidence, 3) if recognition else None,
         warnings=warnings,

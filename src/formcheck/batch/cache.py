@@ -29,17 +29,6 @@ def cache_path(out: Path, content_sha: str, model_id: str) -> Path:
     return Path(out) / CACHE_DIR / f"{content_sha}-{model_slug(model_id)}.npz"
 
 
-def recorded_stride(recording: PoseRecording) -> int:
-    """Every how many frames the recording's poses were modelled (``--stride``).
-
-    Every modelled frame is recorded (with or without a person), so the first
-    two frame numbers say it.
-    """
-    if len(recording.indices) < 2:
-        return 1
-    return max(1, int(recording.indices[1] - recording.indices[0]))
-
-
 def load_cached(path: Path, model_id: str) -> PoseRecording | None:
     """The cached recording, or None if absent, unreadable or from another model."""
     if not path.is_file():

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from formcheck.batch.cache import load_cached, recorded_stride
+from formcheck.batch.cache import load_cached
 from formcheck.batch.estimator import ReusedEstimator
 from formcheck.errors import FormcheckError
 
@@ -106,7 +106,7 @@ def _score(task: Task) -> tuple[str, int, bool]:
         config = dataclasses.replace(config, patient=task.patient)
     cache = Path(task.cache) if task.cache else None
     recording = load_cached(cache, task.model_id) if cache else None
-    if recording is not None and recorded_stride(recording) != _stride(task, config, recording.fps):
+    if recording is not None and recording.stride != _stride(task, config, recording.fps):
         recording = None  # landmarks of another stride: run the model again, replace them
     if recording is not None:
         outcome = analyze_clip(
