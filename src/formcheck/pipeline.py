@@ -326,9 +326,11 @@ def analyze_clip(
         n = 0
         seen = 0  # frames of the clip gone past, modelled or not
         first_t = last_t = 0.0
+        end_t = 0.0  # the last frame's time, modelled or not
         for frame, pose in stream:
             if frame is not None:
-                seen = max(seen, frame.index + 1)
+                seen += 1
+                end_t = frame.timestamp_s
             if pose is None:
                 assert frame is not None
                 if outputs is not None:
@@ -354,6 +356,7 @@ def analyze_clip(
             outputs.finish()
         if src is not None:
             seen = max(seen, src.frames_seen)
+            end_t = max(end_t, src.last_time_s)
             warnings += list(src.warnings)
         # Content the analysis cannot see: a dark or blurred picture, a second person.
         warnings += picture.warnings() + list(getattr(estimator, "warnings", []))
@@ -378,7 +381,7 @@ def analyze_clip(
     report = build_report(
         results[chosen],
         model_id=model_id,
-        source=_source_info(path, info, max(n, seen), last_t - first_t, content_sha, k),
+        source=_source_info(path, info, max(n, seen), max(last_t, end_t) - first_t, content_sha, k),
         patient=config.patient,
         exercise_confidence=round(recognition.confidence, 3) if recognition else None,
         warnings=warnings,

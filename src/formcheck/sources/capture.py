@@ -190,20 +190,21 @@ class CaptureSource(FrameSource):
         """Every ``stride``-th frame; the ones between are grabbed, never converted to BGR.
 
         ``grab()`` still decodes (inter-coded video needs every frame), but skips the
-        YUV->BGR conversion and the copy out, most of a read at 1080p; the clock still
+        YUV->BGR conversion and the copy out (see benchmarks/bench_throughput.py); the clock still
         sees each skipped frame's container time, so times stay the container's.
         """
         if stride <= 1:
             for frame in self:
-                self.frames_seen = frame.index + 1
+                self.frames_seen += 1
+                self.last_time_s = frame.timestamp_s
                 yield frame
             return
         if self._pending is not None:  # the first frame, read by start()
             image, container_ms = self._pending
             self._pending = None
-            self._next_index = 1
-            self.frames_seen = 1
-            yield Frame(image, self._clock.timestamp(0, container_ms), 0)
+            self._next_index = self.frames_seen = 1
+            self.last_time_s = self._clock.timestamp(0, container_ms)
+            yield Frame(image, self.last_time_s, 0)
         while self._capture is not None:
             index = self._next_index
             keep = index % stride == 0
@@ -222,7 +223,7 @@ class CaptureSource(FrameSource):
             )
             t = self._clock.timestamp(index, container_ms)
             self._next_index += 1
-            self.frames_seen = self._next_index
+            self.frames_seen, self.last_time_s = self._next_index, t
             if raw is not None:
                 yield Frame(upright(raw, self.info.rotation), t, index)
 
