@@ -264,3 +264,20 @@ def test_the_stride_setting_is_part_of_a_batch_jobs_key():
     )
     keys = {job_key(**vars(common), stride=s) for s in (None, 1, 3)}
     assert len(keys) == 3
+
+
+@pytest.mark.parametrize(("command", "code"), [("analyze", 1), ("batch", 2)])
+def test_a_bad_stride_on_the_command_line_is_one_line_and_no_work(tmp_path, command, code):
+    from typer.testing import CliRunner
+
+    from formcheck.cli import app
+
+    clip = _write_clip(tmp_path / "clip.mp4", 3)
+    args = [command, str(clip), "--stride", "0"]
+    if command == "batch":
+        args += ["--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "200", "NO_COLOR": "1"})
+    assert result.exit_code == code
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "--stride must be 'auto' or a whole number" in lines[0]
+    assert not (tmp_path / "out").exists()
