@@ -192,16 +192,19 @@ def test_large_frames_are_shrunk_for_the_model_and_landmarks_come_back_in_frame_
     image[780:820, 1480:1520] = 255  # centre (1499.5, 799.5)
     finder = SquareFinder()
     frames = [Frame(image, 0.0, 0), Frame(image, 1 / 30, 1)]
-    [(_, pose), (_, skipped)] = list(poses_from_video(iter(frames), finder, stride=2))
+    pairs = list(poses_from_video(iter(frames), finder, stride=2, max_side=960))
+    [(_, pose), (_, skipped)] = pairs
     assert finder.sizes == [(960, 540)]
     assert skipped is None
     assert pose is not None and pose.image_size == (1920, 1080)
     assert pose.xy[0] == pytest.approx([1499.5, 799.5], abs=1.0)
     assert pose.z is not None and pose.z[0] == pytest.approx(10.0)  # x's scale, like xy
-    # Small frames go to the model as they are.
-    small = Frame(np.zeros((480, 640, 3), np.uint8), 0.0, 0)
-    list(poses_from_video(iter([small]), finder))
-    assert finder.sizes[-1] == (640, 480)
+    # By default 1080p goes to the model as it is; a 4K frame is shrunk to 1920 px.
+    list(poses_from_video(iter([frames[0]]), finder))
+    assert finder.sizes[-1] == (1920, 1080)
+    big = Frame(np.zeros((2160, 3840, 3), np.uint8), 0.0, 0)
+    list(poses_from_video(iter([big]), finder))
+    assert finder.sizes[-1] == (1920, 1080)
 
 
 def test_annotated_video_keeps_every_frame_while_the_model_sees_every_third(tmp_path):

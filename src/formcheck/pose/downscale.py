@@ -1,10 +1,13 @@
 """Shrink a large frame once before the pose model; landmarks come back in the frame's pixels.
 
 The model looks at a 224x224 copy of the whole picture (to find the person) and a
-256x256 crop around them (for the landmarks): a 1080p frame's detail is thrown away
-inside it, while converting and copying its 2 million pixels is paid on every frame.
-At :data:`MODEL_MAX_SIDE` a person filling a quarter of the picture's width still
-spans ~256 px, the model's own input.
+256x256 crop around them (for the landmarks), so most of a large frame's detail is
+thrown away inside it while converting and copying its pixels is paid on every frame.
+Shrinking is not free of effects, though: the model's tracking crop lands a little
+differently, and 1080x1920 real clips shrunk to 960 px changed a borderline pelvic-tilt
+verdict (docs/accuracy.md, "Frame striding"). So only frames beyond 1080p (4K phone
+clips) are shrunk by default, to 1920 px; ``benchmarks/bench_throughput.py`` prints what
+shrinking 720p and 1080p to 960 px would save.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import numpy as np
 
 from formcheck.types import Frame, PoseFrame
 
-MODEL_MAX_SIDE = 960
+MODEL_MAX_SIDE = 1920
 
 
 def model_input(frame: Frame, max_side: int | None = MODEL_MAX_SIDE) -> tuple[Frame, float]:
