@@ -7,6 +7,7 @@ so memory stays flat however long the clip is.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -25,15 +26,22 @@ from formcheck.exercises.registry import exercise_ids
 from formcheck.exercises.schema import ExerciseSpec
 from formcheck.landmarks import Side
 from formcheck.pose.base import PoseEstimator
+from formcheck.pose.downscale import MODEL_MAX_SIDE, model_input, to_frame_pixels
+from formcheck.pose.interpolate import between
 from formcheck.pose.recording import PoseRecording
 from formcheck.report.build import build_report
 from formcheck.report.model import SessionReport, SourceInfo
 from formcheck.sources import FrameSource, open_source
 from formcheck.sources.quality import PictureQuality
 from formcheck.sources.sniff import mp4_creation_time
+from formcheck.sources.stride import stride_for
 from formcheck.types import Frame, PoseFrame, VideoInfo
 
 ProgressFn = Callable[[int, int | None], None]
+
+# Skipped frames held for the annotated video until the next modelled one: beyond this
+# (a recording with a long stretch of no poses) they are drawn with the last pose held.
+_MAX_PENDING = 64
 
 
 def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
@@ -69,14 +77,57 @@ def recording_time(path: Path | None) -> datetime:
 
 
 def poses_from_video(
-    frames: Iterator[Frame], estimator: PoseEstimator
-) -> Iterator[tuple[Frame, PoseFrame]]:
+    frames: Iterator[Frame],
+    estimator: PoseEstimator,
+    *,
+    stride: int = 1,
+    max_side: int | None = MODEL_MAX_SIDE,
+) -> Iterator[tuple[Frame, PoseFrame | None]]:
+    """Each frame with its pose; ``None`` for frames between every ``stride``-th one.
+
+    The model sees a copy no larger than ``max_side`` (shrunk once, here); the
+    landmarks come back in the frame's own pixels.
+    """
     for frame in frames:
-        yield frame, estimator.estimate(frame)
+        if frame.index % stride:
+            yield frame, None
+            continue
+        small, scale = model_input(frame, max_side)
+        yield frame, to_frame_pixels(estimator.estimate(small), scale, frame.size)
+
+
+def aligned(
+    frames: Iterator[Frame], poses: Iterator[PoseFrame]
+) -> Iterator[tuple[Frame, PoseFrame | None]]:
+    """Frames paired with the recorded pose of the same frame index (``None`` where none).
+
+    A recording made with ``--stride`` holds every k-th frame only.
+    """
+    pose = next(poses, None)
+    for frame in frames:
+        while pose is not None and pose.index < frame.index:
+            pose = next(poses, None)
+        if pose is not None and pose.index == frame.index:
+            yield frame, pose
+            pose = next(poses, None)
+        else:
+            yield frame, None
+
+
+def resolve_stride(stride: int | None, fps: float, specs: list[ExerciseSpec]) -> int:
+    """``stride`` itself, or for ``None`` (auto) the one the exercises' sample rates allow."""
+    if stride is not None:
+        return max(1, stride)
+    return stride_for(fps, (spec.sample_fps for spec in specs))
 
 
 def _source_info(
-    path: Path | None, info: VideoInfo, frames: int, duration: float, sha256: str | None
+    path: Path | None,
+    info: VideoInfo,
+    frames: int,
+    duration: float,
+    sha256: str | None,
+    stride: int = 1,
 ) -> SourceInfo:
     return SourceInfo(
         path=str(path) if path else info.source,
@@ -87,6 +138,7 @@ def _source_info(
         duration_s=round(duration, 3),
         rotation=info.rotation,
         sha256=sha256 or (file_sha256(path) if path and path.is_file() else None),
+        model_stride=stride,
     )
 
 
@@ -129,10 +181,42 @@ class FrameOutputs:
 
             self.sink = stack.enter_context(VideoSink(video_path, fps=fps, force=force))
         self.want_keyframes = keyframes
+        self._pending: list[Frame] = []  # frames the model skipped, waiting for the next pose
+        self._last: FrameAnalysis | None = None
         self._peak_image: np.ndarray | None = None
         self._kept: dict[str, tuple[float, int, np.ndarray]] = {}  # best/worst: quality, rep, image
 
+    def skip(self, frame: Frame) -> None:
+        """A frame the model did not see: drawn once the next modelled frame is known."""
+        if self.sink is None:
+            return  # key frames are modelled frames
+        self._pending.append(frame)
+        if len(self._pending) > _MAX_PENDING:
+            self._fill(None)
+
+    def finish(self) -> None:
+        """Draw the skipped frames after the last modelled one (the last pose held)."""
+        self._fill(None)
+
+    def _fill(self, after: FrameAnalysis | None) -> None:
+        """Skipped frames, drawn with landmarks interpolated between the modelled frames.
+
+        The counts, cues and faults shown are the earlier modelled frame's: the
+        analysis knows only modelled frames.
+        """
+        base = self._last or after
+        if self.sink is None or base is None:
+            return
+        for frame in self._pending:
+            pose = between(base.pose, after.pose if after else None, frame.timestamp_s, frame.index)
+            shown = dataclasses.replace(base, pose=pose, event=None)
+            self.sink.write(self.chain.annotate(frame.image.copy(), shown))
+        self._pending.clear()
+
     def handle(self, frame: Frame, analysis: FrameAnalysis, at_peak: bool) -> None:
+        if self._pending:
+            self._fill(analysis)
+        self._last = analysis
         if self.sink is None and not (self.want_keyframes and at_peak):
             return
         image = self.chain.annotate(frame.image.copy(), analysis)
@@ -185,6 +269,8 @@ def analyze_clip(
     progress: ProgressFn | None = None,
     content_sha: str | None = None,
     image_fps: float | None = None,
+    stride: int | None = None,
+    model_max_side: int | None = MODEL_MAX_SIDE,
 ) -> ClipAnalysis:
     """Analyse one clip (or a saved pose recording) as ``exercise`` (an id or ``"auto"``).
 
@@ -196,6 +282,11 @@ def analyze_clip(
     known only at the end. ``content_sha``: the clip's sha256 when the caller has
     already hashed it (batch), so a large clip is not read twice for it.
     ``image_fps``: the frame rate of a folder of images (default 30).
+    ``stride``: run the model on every k-th frame (``None``: k from the exercises'
+    ``sample_fps``, see :mod:`formcheck.sources.stride`); the analysis sees those
+    frames only, and the annotated video draws the others between them. A
+    recording is analysed as recorded. ``model_max_side``: frames larger than this are
+    shrunk before the model (``None``: never).
     """
     auto = exercise == "auto"
     ids = list(exercise_ids()) if auto else [exercise]
@@ -208,11 +299,12 @@ def analyze_clip(
 
     src: FrameSource | None = None
     estimator: PoseEstimator | None = None
+    k = 1
     picture = PictureQuality()
     gaps: list[tuple[float, float, int]] = []
     with ExitStack() as stack:
         if recording is not None and not need_frames:
-            stream: Iterator[tuple[Frame | None, PoseFrame]] = (
+            stream: Iterator[tuple[Frame | None, PoseFrame | None]] = (
                 (None, p) for p in recording.frames()
             )
             info = VideoInfo(
@@ -223,16 +315,23 @@ def analyze_clip(
                 source=recording.source,
             )
             model_id = recording.model_id
+            k = recording.stride
         else:
             src = stack.enter_context(open_source(source, fps=image_fps))
             info = src.info
             if recording is not None:
-                stream = zip(src, recording.frames(), strict=False)  # type: ignore[assignment]
+                stream = aligned(iter(src), recording.frames())  # type: ignore[assignment]
                 model_id = recording.model_id
+                k = recording.stride
             else:
                 assert estimator_factory is not None
                 estimator = stack.enter_context(estimator_factory())
-                stream = poses_from_video(iter(src), estimator)  # type: ignore[assignment]
+                k = resolve_stride(stride, info.fps, [a.spec for a in analyzers.values()])
+                # Without a video to draw, skipped frames are grabbed, never converted.
+                frames = iter(src) if need_frames else src.sampled(k)
+                stream = poses_from_video(  # type: ignore[assignment]
+                    frames, estimator, stride=k, max_side=model_max_side
+                )
                 model_id = estimator.model_id
         fps = info.fps or 30.0
         outputs = None
@@ -244,8 +343,18 @@ def analyze_clip(
             )  # fmt: skip
         kept: list[PoseFrame] = []
         n = 0
+        seen = 0  # frames of the clip gone past, modelled or not
         first_t = last_t = 0.0
+        end_t = 0.0  # the last frame's time, modelled or not
         for frame, pose in stream:
+            if frame is not None:
+                seen += 1
+                end_t = frame.timestamp_s
+            if pose is None:
+                assert frame is not None
+                if outputs is not None:
+                    outputs.skip(frame)
+                continue
             if n == 0:
                 first_t = pose.timestamp_s
             last_t = pose.timestamp_s
@@ -261,8 +370,12 @@ def analyze_clip(
                 kept.append(pose)
             n += 1
             if progress:
-                progress(n, info.frame_count)
+                progress(max(seen, src.frames_seen if src else 0, n), info.frame_count)
+        if outputs is not None:
+            outputs.finish()
         if src is not None:
+            seen = max(seen, src.frames_seen)
+            end_t = max(end_t, src.last_time_s)
             warnings += list(src.warnings)
             gaps = list(src.gaps)
         # Content the analysis cannot see: a dark or blurred picture, a second person.
@@ -294,7 +407,7 @@ def analyze_clip(
     report = build_report(
         results[chosen],
         model_id=model_id,
-        source=_source_info(path, info, n, last_t - first_t, content_sha),
+        source=_source_info(path, info, max(n, seen), max(last_t, end_t) - first_t, content_sha, k),
         patient=config.patient,
         exercise_confidence=round(recognition.confidence, 3) if recognition else None,
         warnings=warnings,
@@ -328,8 +441,12 @@ def _render_after_recognition(
         outputs = FrameOutputs(
             stack, spec, video_path=video_out, fps=fps, keyframes=keyframes, blur=blur, force=force
         )
-        for frame, pose in zip(src, poses, strict=False):
-            outputs.handle(frame, analyzer.step(pose), analyzer.at_peak(pose.timestamp_s))
+        for frame, pose in aligned(iter(src), iter(poses)):
+            if pose is None:
+                outputs.skip(frame)
+            else:
+                outputs.handle(frame, analyzer.step(pose), analyzer.at_peak(pose.timestamp_s))
+        outputs.finish()
         return outputs.keyframes()
 
 

@@ -39,8 +39,10 @@ def test_broken_clips_are_reported_and_the_rest_scored(scored, clip_folder) -> N
     for clip in good:
         row = rows[clip.name]
         assert row["status"] == "ok"
-        assert (row["rep_count"], row["judgeable"], row["frames"]) == ("0", "false", "60")
+        # 60 frames; --stride auto models every 2nd for the bridge (15 a second at 30 fps).
+        assert (row["rep_count"], row["judgeable"], row["frames"]) == ("0", "false", "30")
         report = json.loads((out / row["report_path"]).read_text())
+        assert (report["source"]["frames"], report["source"]["model_stride"]) == (60, 2)
         # Hashed once by the coordinator and handed to the worker with the job.
         assert report["source"]["sha256"] == hashlib.sha256(clip.read_bytes()).hexdigest()
     errors = {name: rows[name]["error"] for name in (p.name for p in broken)}

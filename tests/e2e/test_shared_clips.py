@@ -58,7 +58,11 @@ def _labels() -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def recordings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PoseRecording]:
-    """Run MediaPipe once per clip; every test re-analyses the saved poses."""
+    """Run MediaPipe once per clip on every frame; every test re-analyses the saved poses.
+
+    Every frame (``stride=1``): the frame-rate tests thin these recordings as a slower
+    camera would; the default stride is checked against them on its own.
+    """
     from formcheck.pose.mediapipe_backend import MediaPipePoseEstimator
 
     out: dict[str, PoseRecording] = {}
@@ -71,9 +75,33 @@ def recordings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PoseRecord
             config=PatientConfig(),
             estimator_factory=MediaPipePoseEstimator,
             pose_out=pose_file,
+            stride=1,
         )
         out[name] = PoseRecording.load(pose_file)
     return out
+
+
+@pytest.mark.parametrize("name", list(PROGRAMME))
+def test_default_stride_matches_every_frame(
+    name: str, recordings: dict[str, PoseRecording]
+) -> None:
+    """``--stride auto``: the model sees every k-th frame; counts and faults as with every frame."""
+    from formcheck.pose.mediapipe_backend import MediaPipePoseEstimator
+
+    clip, exercise = CLIPS / name, PROGRAMME[name]
+    strided = analyze_clip(
+        clip, exercise=exercise, config=PatientConfig(), estimator_factory=MediaPipePoseEstimator
+    ).report
+    full = analyze_clip(
+        clip, exercise=exercise, config=PatientConfig(), recording=recordings[name]
+    ).report
+    assert strided.source is not None and strided.source.model_stride > 1
+    assert strided.summary.judgeable == full.summary.judgeable
+    assert (strided.summary.rep_count, strided.summary.partial_reps) == (
+        full.summary.rep_count,
+        full.summary.partial_reps,
+    )
+    assert [sorted(r.faults) for r in strided.reps] == [sorted(r.faults) for r in full.reps]
 
 
 @pytest.mark.parametrize("name", list(PROGRAMME))

@@ -3,7 +3,8 @@
 The pose model is most of the cost of scoring; the analysis after it is cheap.
 Keyed by content hash and model only (not exercise or thresholds), so
 re-scoring the same clips with a new patient config, or as another exercise,
-reads the landmarks back and never runs the model. Files are
+reads the landmarks back and never runs the model. Landmarks modelled at another
+``--stride`` than the run wants are not used (the worker runs the model again). Files are
 ``<out>/.poses/<content-sha>-<model-slug>.npz``, written atomically by
 :meth:`PoseRecording.save`; a damaged one is ignored and rewritten.
 """

@@ -2,9 +2,9 @@
 
 The key is the sha256 of everything that decides a clip's report: the clip's
 content (not its name, so a renamed or moved clip is still recognised), the
-exercise, the patient config's content, the patient id, the pose model and the
-formcheck version. Any change gives a new key, so the clip is scored again;
-nothing else does.
+exercise, the patient config's content, the patient id, the pose model, the
+``--stride`` setting and the formcheck version. Any change gives a new key, so the
+clip is scored again; nothing else does.
 """
 
 from __future__ import annotations
@@ -52,9 +52,11 @@ def job_key(
     config_sha: str,
     patient: str | None,
     model_id: str,
+    stride: int | None = None,
     version: str = __version__,
 ) -> str:
     parts = {
+        "stride": "auto" if stride is None else stride,
         "content": content_sha,
         "exercise": exercise,
         "config": config_sha,
@@ -69,7 +71,7 @@ def bytes_sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def prepare(jobs: list[Job], model_id: str) -> list[KeyedJob]:
+def prepare(jobs: list[Job], model_id: str, *, stride: int | None = None) -> list[KeyedJob]:
     """Hash every clip and config and key the jobs (in the caller's process: it decides skips).
 
     Configs are validated here, once each, so a bad config stops the batch
@@ -102,6 +104,7 @@ def prepare(jobs: list[Job], model_id: str) -> list[KeyedJob]:
             config_sha=config_shas[job.config],
             patient=job.patient,
             model_id=model_id,
+            stride=stride,
         )
         keyed.setdefault(
             (Path(os.path.abspath(job.path)), key),  # a link is a name of its own

@@ -39,6 +39,7 @@ class BatchOptions:
     rescore: bool = False  # ignore finished results and score everything again
     pose_cache: bool = True
     quiet: bool = False
+    stride: int | None = None  # model every k-th frame; None: per exercise (--stride auto)
 
 
 @dataclass
@@ -93,7 +94,7 @@ def run_batch(jobs: list[Job], opts: BatchOptions, console: Console | None = Non
     store = Store(opts.out)
     opts.out.mkdir(parents=True, exist_ok=True)
     store.sweep()  # before any worker starts writing pose-cache files
-    kjobs = prepare(jobs, model_id_for(opts.model_path))
+    kjobs = prepare(jobs, model_id_for(opts.model_path), stride=opts.stride)
     result = BatchResult(clips=len(kjobs))
     todo = [k for k in kjobs if opts.rescore or not store.is_done(k.key)]
     result.skipped = len(kjobs) - len(todo)
@@ -189,6 +190,7 @@ def _task(kjob: KeyedJob, opts: BatchOptions) -> Task:
         model_path=str(opts.model_path.resolve()) if opts.model_path else None,
         model_id=kjob.model_id,
         content_sha=kjob.content_sha,
+        stride=opts.stride,
     )
 
 

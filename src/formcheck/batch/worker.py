@@ -41,6 +41,7 @@ class Task:
     model_path: str | None
     model_id: str
     content_sha: str | None = None  # hashed by the coordinator already
+    stride: int | None = None  # model every k-th frame; None: per exercise (--stride auto)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,8 @@ def _score(task: Task) -> tuple[str, int, bool]:
         config = dataclasses.replace(config, patient=task.patient)
     cache = Path(task.cache) if task.cache else None
     recording = load_cached(cache, task.model_id) if cache else None
+    if recording is not None and recording.stride != _stride(task, config, recording.fps):
+        recording = None  # landmarks of another stride: run the model again, replace them
     if recording is not None:
         outcome = analyze_clip(
             task.path,
@@ -126,6 +129,18 @@ def _score(task: Task) -> tuple[str, int, bool]:
             estimator_factory=model.clip,
             pose_out=cache,
             content_sha=task.content_sha,
+            stride=task.stride,
         )
     report = outcome.report
-    return report_to_json(report), report.summary.frames, recording is not None
+    # Frames of the clip (modelled or skipped), so frames/s compares across strides.
+    frames = report.source.frames if report.source else report.summary.frames
+    return report_to_json(report), frames, recording is not None
+
+
+def _stride(task: Task, config: PatientConfig, fps: float) -> int:
+    """The stride a model run of this task would use."""
+    from formcheck.exercises.loader import EXERCISE_IDS
+    from formcheck.pipeline import resolve_stride
+
+    ids = list(EXERCISE_IDS) if task.exercise == "auto" else [task.exercise]
+    return resolve_stride(task.stride, fps, [config.exercise(i) for i in ids])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -21,15 +21,19 @@ from formcheck.cli.common import (
     fail,
     user_errors,
 )
-from formcheck.exercises.loader import load_config
-from formcheck.report.json_writer import write_json
-from formcheck.report.model import SessionReport, count_text
+
+# Heavy modules (numpy, OpenCV, MediaPipe, pydantic) load inside the commands, so
+# ``formcheck --help`` starts in a fraction of a second (tests/cli/test_lazy_imports.py).
+if TYPE_CHECKING:
+    from formcheck.report.model import SessionReport
 
 console = Console(highlight=False)
 
 
 def print_summary(report: SessionReport, out: Console = console) -> None:
     """The terminal summary: counts against the prescription, per-rep table, faults."""
+    from formcheck.report.model import count_text
+
     s = report.summary
     title = f"{report.exercise_name}"
     if report.exercise_confidence is not None:
@@ -145,14 +149,24 @@ def analyze(
     blur: Annotated[
         bool, typer.Option("--blur/--no-blur", help="Blur faces in exported video and images.")
     ] = True,
+    stride: Annotated[
+        str,
+        typer.Option(
+            help="Run the pose model on every k-th frame: 'auto' picks k from the exercise's "
+            "movement speed (its sample_fps), 1 models every frame."
+        ),
+    ] = "auto",
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
     ] = False,
 ) -> None:
     """Count reps and holds, measure each one and flag form faults in a recorded clip."""
+    from formcheck.exercises.loader import load_config
     from formcheck.pipeline import analyze_clip
     from formcheck.pose.recording import PoseRecording
+    from formcheck.report.json_writer import write_json
+    from formcheck.sources.stride import parse_stride
 
     outputs = [json_out, csv_out, html_out, video_out, poses_out]
     with user_errors():
@@ -166,6 +180,7 @@ def analyze(
                 "--save-poses": poses_out,
             },
         )
+        every = parse_stride(stride)
         check_outputs(outputs, force)
         cfg = load_config(config)
         recording = PoseRecording.load(poses_in) if poses_in else None
@@ -205,6 +220,7 @@ def analyze(
                 force=force,
                 progress=on_frame,
                 image_fps=fps,
+                stride=every,
             )
         report = outcome.report
         if json_out:

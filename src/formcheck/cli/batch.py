@@ -68,6 +68,13 @@ def batch(
         bool,
         typer.Option("--pose-cache/--no-pose-cache", help="Keep landmarks to re-score fast."),
     ] = True,
+    stride: Annotated[
+        str,
+        typer.Option(
+            help="Run the pose model on every k-th frame: 'auto' picks k from the exercise's "
+            "movement speed (its sample_fps), 1 models every frame."
+        ),
+    ] = "auto",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Score many clips: one report each, clips and reps tables, resumable after a stop.
@@ -78,10 +85,12 @@ def batch(
     """
     from formcheck.batch.inputs import expand_inputs
     from formcheck.batch.runner import BatchOptions, run_batch
+    from formcheck.sources.stride import parse_stride
 
     with user_errors():
         try:
             check_results_folder(out)
+            every = parse_stride(stride)
             jobs = expand_inputs(inputs, exercise=exercise, patient=patient, config=config)
             opts = BatchOptions(
                 out=out,
@@ -91,6 +100,7 @@ def batch(
                 rescore=rescore,
                 pose_cache=pose_cache,
                 quiet=quiet,
+                stride=every,
             )
             result = run_batch(jobs, opts, console=err)
         except ConfigError as exc:

@@ -13,7 +13,6 @@ from rich.table import Table
 from formcheck.cli.app import app
 from formcheck.cli.common import user_errors
 from formcheck.errors import ConfigError
-from formcheck.exercises.loader import all_builtin, load_config, resolve_id
 
 exercises_app = typer.Typer(
     help="List the exercises and their checks, or show one in full.",
@@ -29,6 +28,8 @@ def list_exercises(ctx: typer.Context) -> None:
     """List the registered exercises, their prescriptions and fault checks."""
     if ctx.invoked_subcommand is not None:
         return
+    from formcheck.exercises.loader import all_builtin
+
     table = Table(title="formcheck exercises")
     table.add_column("id", style="bold")
     table.add_column("name")
@@ -53,6 +54,8 @@ def show(
     ] = "text",
 ) -> None:
     """Print one exercise's definition: signals, counting rule, faults, cues, prescription."""
+    from formcheck.exercises.loader import load_config, resolve_id
+
     with user_errors():
         if format not in ("text", "md"):
             raise ConfigError(f"--format: {format!r} is not one of text, md")

@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.table import Table
 
 from formcheck.cli.app import app
-from formcheck.report.history import metric_label, write_history
 
 
 @app.command()
@@ -28,6 +27,8 @@ def history(
     ] = False,
 ) -> None:
     """Trend of reps, range of motion and faults over the sessions in FOLDER."""
+    from formcheck.report.history import metric_label, write_history
+
     console, err = Console(), Console(stderr=True)
     try:
         result, written = write_history(folder, out, force=force)

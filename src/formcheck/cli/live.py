@@ -24,7 +24,6 @@ from formcheck.cli.common import (
 )
 from formcheck.cli.signals import interrupted_exit_code, interruption
 from formcheck.errors import ConfigError, FormcheckError
-from formcheck.exercises.loader import load_config
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -112,6 +111,7 @@ def live(
 
     Keys: q quits, space pauses, r resets the set, n moves on.
     """
+    from formcheck.exercises.loader import load_config
     from formcheck.exercises.registry import programmes
     from formcheck.live.display import NO_DISPLAY, has_display
 

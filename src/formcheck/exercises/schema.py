@@ -377,6 +377,13 @@ class ExerciseSpec(_Strict):
     prescription: PrescriptionSpec
     signals: dict[str, SignalSpec]
     counting: CountingSpec
+    sample_fps: float | None = Field(
+        None,
+        gt=0.0,
+        description="Frames a second the pose model must see for this exercise (--stride auto "
+        "models every k-th frame of a recorded clip, k = clip fps // sample_fps); set from its "
+        "fastest meaningful movement. Unset: every frame",
+    )
     side_max: dict[str, str] = Field(
         default_factory=dict,
         description="name -> a signal with side='each': the side raised furthest above its own "

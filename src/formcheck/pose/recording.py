@@ -86,6 +86,17 @@ class PoseRecording:
                 raise ValueError(f"PoseRecording.{name} must have shape {shape}, got {array.shape}")
             object.__setattr__(self, name, _frozen(array, dtype))
 
+    @property
+    def stride(self) -> int:
+        """Every how many frames the poses were modelled (``--stride``).
+
+        Every modelled frame is recorded, with or without a person, so the first two
+        frame numbers say it.
+        """
+        if len(self.indices) < 2:
+            return 1
+        return max(1, int(self.indices[1] - self.indices[0]))
+
     def __len__(self) -> int:
         return len(self.timestamps)
 

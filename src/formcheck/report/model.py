@@ -119,6 +119,9 @@ class SourceInfo(_Frozen):
     duration_s: float
     rotation: int = 0
     sha256: str | None = None
+    model_stride: int = Field(
+        1, ge=1, description="The pose model ran on every k-th frame (--stride); 1: every frame"
+    )
 
 
 class SessionReport(_Frozen):

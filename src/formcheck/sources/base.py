@@ -33,6 +33,19 @@ class FrameSource(ABC):
         self.truncated = False
         self.warnings: list[str] = []
         self.gaps: list[tuple[float, float, int]] = []
+        self.frames_seen = 0  # frames :meth:`sampled` has gone past, modelled or skipped
+        self.last_time_s = 0.0  # the time of the last of them
+
+    def sampled(self, stride: int) -> Iterator[Frame]:
+        """Frames 0, k, 2k, ... (``k = stride``) with their real times; the others skipped.
+
+        Sources that can pass over a frame without decoding it override this.
+        """
+        for frame in self:
+            self.frames_seen += 1
+            self.last_time_s = frame.timestamp_s
+            if frame.index % stride == 0:
+                yield frame
 
     @abstractmethod
     def __iter__(self) -> Iterator[Frame]:

@@ -33,6 +33,8 @@ class Capture(Protocol):
 
     def read(self) -> tuple[bool, np.ndarray | None]: ...
 
+    def grab(self) -> bool: ...
+
     def get(self, prop_id: int) -> float: ...
 
     def set(self, prop_id: int, value: float) -> bool: ...
@@ -212,6 +214,47 @@ class CaptureSource(FrameSource):
         expected = self.info.frame_count
         left = expected - self._next_index - self._damage.bad_reads if expected else MAX_BAD_READS
         return read_past_damage(self._capture, max(0, left))
+
+    def sampled(self, stride: int) -> Iterator[Frame]:
+        """Every ``stride``-th frame; the ones between are grabbed, never converted to BGR.
+
+        ``grab()`` still decodes (inter-coded video needs every frame), but skips the
+        YUV->BGR conversion and the copy out (see benchmarks/bench_throughput.py); the clock still
+        sees each skipped frame's container time, so times stay the container's.
+        """
+        if stride <= 1:
+            for frame in self:
+                self.frames_seen += 1
+                self.last_time_s = frame.timestamp_s
+                yield frame
+            return
+        if self._pending is not None:  # the first frame, read by start()
+            image, container_ms = self._pending
+            self._pending = None
+            self._next_index = self.frames_seen = 1
+            self.last_time_s = self._clock.timestamp(0, container_ms)
+            yield Frame(image, self.last_time_s, 0)
+        while self._capture is not None:
+            index = self._next_index
+            keep = index % stride == 0
+            if keep:
+                ok, raw = self._capture.read()
+                ok = ok and raw is not None
+            else:
+                ok, raw = self._capture.grab(), None
+            if not ok:
+                self._finish()
+                return
+            container_ms = (
+                _now_ms(self._wall_clock)
+                if self._wall_clock is not None
+                else self._capture.get(cv2.CAP_PROP_POS_MSEC)
+            )
+            t = self._clock.timestamp(index, container_ms)
+            self._next_index += 1
+            self.frames_seen, self.last_time_s = self._next_index, t
+            if raw is not None:
+                yield Frame(upright(raw, self.info.rotation), t, index)
 
     def _finish(self) -> None:
         self._damage.finish()
