@@ -11,7 +11,8 @@ import pytest
 
 from formcheck.batch.jobs import job_key
 from formcheck.errors import ConfigError
-from formcheck.exercises.loader import EXERCISE_IDS, PatientConfig, builtin
+from formcheck.exercises.loader import PatientConfig, builtin
+from formcheck.exercises.registry import exercise_ids
 from formcheck.pipeline import aligned, analyze_clip, poses_from_video, resolve_stride
 from formcheck.pose.interpolate import between
 from formcheck.pose.recording import PoseRecording
@@ -32,7 +33,7 @@ def test_stride_keeps_at_least_the_rate_asked_for():
 
 
 def test_every_builtin_exercise_names_its_rate_and_auto_takes_the_fastest():
-    specs = [builtin(i) for i in EXERCISE_IDS]
+    specs = [builtin(i) for i in exercise_ids()]
     assert all(s.sample_fps for s in specs)
     fastest = max(s.sample_fps for s in specs if s.sample_fps)
     assert resolve_stride(None, 30.0, specs) == int(30.0 // fastest)

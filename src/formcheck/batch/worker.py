@@ -139,8 +139,8 @@ def _score(task: Task) -> tuple[str, int, bool]:
 
 def _stride(task: Task, config: PatientConfig, fps: float) -> int:
     """The stride a model run of this task would use."""
-    from formcheck.exercises.loader import EXERCISE_IDS
+    from formcheck.exercises.registry import exercise_ids
     from formcheck.pipeline import resolve_stride
 
-    ids = list(EXERCISE_IDS) if task.exercise == "auto" else [task.exercise]
+    ids = list(exercise_ids()) if task.exercise == "auto" else [task.exercise]
     return resolve_stride(task.stride, fps, [config.exercise(i) for i in ids])
