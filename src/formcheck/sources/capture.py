@@ -207,13 +207,31 @@ class CaptureSource(FrameSource):
             yield Frame(image, t, index)
 
     def _read(self) -> tuple[np.ndarray | None, int]:
-        assert self._capture is not None
-        if not self._skip_damage:
-            ok, raw = self._capture.read()
-            return (raw if ok else None), 0
-        expected = self.info.frame_count
-        left = expected - self._next_index - self._damage.bad_reads if expected else MAX_BAD_READS
-        return read_past_damage(self._capture, max(0, left))
+        ok, raw, failed = self._advance(decode=True)
+        return (raw if ok else None), failed
+
+    def _advance(self, decode: bool) -> tuple[bool, np.ndarray | None, int]:
+        """Move to the next frame, reading it (``decode``) or only grabbing it; in a file,
+        past damaged frames. Returns whether a frame was reached, its image if read, and
+        how many reads failed before it."""
+        capture = self._capture
+        assert capture is not None
+        budget = 0
+        if self._skip_damage:
+            expected = self.info.frame_count
+            left = (
+                expected - self._next_index - self._damage.bad_reads if expected else MAX_BAD_READS
+            )
+            budget = max(0, left)
+        if decode:
+            raw, failed = read_past_damage(capture, budget)
+            return raw is not None, raw, failed
+        failed = 0
+        while not capture.grab():
+            failed += 1
+            if failed > budget:
+                return False, None, failed
+        return True, None, failed
 
     def sampled(self, stride: int) -> Iterator[Frame]:
         """Every ``stride``-th frame; the ones between are grabbed, never converted to BGR.
@@ -233,15 +251,11 @@ class CaptureSource(FrameSource):
             self._pending = None
             self._next_index = self.frames_seen = 1
             self.last_time_s = self._clock.timestamp(0, container_ms)
+            self._damage.frame(self.last_time_s, 0)
             yield Frame(image, self.last_time_s, 0)
         while self._capture is not None:
             index = self._next_index
-            keep = index % stride == 0
-            if keep:
-                ok, raw = self._capture.read()
-                ok = ok and raw is not None
-            else:
-                ok, raw = self._capture.grab(), None
+            ok, raw, failed = self._advance(decode=index % stride == 0)
             if not ok:
                 self._finish()
                 return
@@ -251,6 +265,7 @@ class CaptureSource(FrameSource):
                 else self._capture.get(cv2.CAP_PROP_POS_MSEC)
             )
             t = self._clock.timestamp(index, container_ms)
+            self._damage.frame(t, failed)
             self._next_index += 1
             self.frames_seen, self.last_time_s = self._next_index, t
             if raw is not None:
