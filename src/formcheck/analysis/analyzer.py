@@ -31,10 +31,10 @@ from formcheck.types import PoseFrame
 _KIND = {"reps": "rep", "holds": "hold", "cycles": "cycle"}
 _SIDES = {"left": 1, "right": 2}
 _SIDE_NAMES = {1: "left", 2: "right"}
-# How a frame was measured, for the hindsight pass: not at all; fully; only in 3D (the
-# camera does not look at the side, so the picture's angles are foreshortened); or the
-# person is there but the skeleton is doubted (a hold carries on through it).
-_UNMEASURED, _MEASURED, _MEASURED_3D, _DOUBTED = 0, 1, 3, 2
+# How a frame was measured, for the hindsight pass: not at all; fully; the person is there
+# but the skeleton is doubted (a hold carries on through it); or only in 3D (the camera
+# does not look at the side, so the picture's angles are foreshortened).
+_UNMEASURED, _MEASURED, _DOUBTED, _MEASURED_3D = 0, 1, 2, 3
 REST_WINDOW_S = 0.5  # a rep's rest values: the frames this long before it leaves rest
 _RATIO_STEP = 0.01
 _RATIO_BINS = 200
