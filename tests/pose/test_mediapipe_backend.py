@@ -97,9 +97,9 @@ def test_segmentation_mask_matches_the_frame(glute_bridge_clip: Path):
 
 
 def test_a_model_file_is_named_by_stem_and_hash(tmp_path: Path):
-    from formcheck.pose.bundle import build_default_bundle
+    from formcheck.pose.models import read_bundled_model
 
-    bundle = build_default_bundle()
+    bundle = read_bundled_model("lite")
     path = tmp_path / "pose_landmarker_custom.task"
     path.write_bytes(bundle)
     with MediaPipePoseEstimator(path) as estimator:
