@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_pose.py [CLIP] [--model PATH.task] [--frames N]
+    .venv/bin/python benchmarks/bench_pose.py [CLIP] [--model lite|full|heavy|FILE] [--frames N]
 
 Without CLIP it uses the first ``sample_videos/*.mp4`` of the repository, else
 the first clip in ``../shared/clips``. Runs at the clip's own resolution.
@@ -60,7 +60,7 @@ def model_only_fps(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("clip", nargs="?", type=Path, help="video to run on")
-    parser.add_argument("--model", type=Path, default=None, help="a PoseLandmarker .task file")
+    parser.add_argument("--model", type=Path, default=None, help="lite, full, heavy or a .task")
     parser.add_argument("--frames", type=int, default=None, help="stop after N frames")
     args = parser.parse_args(argv)
     clip = args.clip or default_clip()

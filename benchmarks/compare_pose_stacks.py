@@ -8,6 +8,10 @@ venv and the current one), then ``compare`` the two folders:
     .venv/bin/python benchmarks/compare_pose_stacks.py dump new --model full CLIPS...
     .venv/bin/python benchmarks/compare_pose_stacks.py compare old new
 
+``tracked`` compares two ``formcheck eval --cache`` folders' VIDEO-mode recordings
+(the analysis path, tracking included) of the same clips, e.g. tags ``full@0.10.21``
+and ``full@1.2.3``.
+
 IMAGE mode (no tracking) makes each frame independent, so a difference is the
 runtime's, not a tracker that drifted. Every ``--every``-th frame is used; each
 frame's decoded pixels are hashed, so ``compare`` also says whether the two
@@ -122,6 +126,25 @@ def compare(old: Path, new: Path) -> None:
         )
 
 
+def tracked(cache: Path, old_tag: str, new_tag: str) -> None:
+    from formcheck.pose.recording import PoseRecording
+
+    print("| clip (cache key) | frames | pose in both / either | x,y diff px median | p99 | max |")
+    print("|---|---|---|---|---|---|")
+    for old_file in sorted(cache.glob(f"*-{old_tag}.npz")):
+        new_file = old_file.with_name(old_file.name.replace(old_tag, new_tag))
+        if not new_file.exists():
+            continue
+        a, b = PoseRecording.load(old_file), PoseRecording.load(new_file)
+        both = a.detected & b.detected
+        xy = np.hypot(*np.moveaxis(a.xy[both] - b.xy[both], -1, 0)).ravel()
+        print(
+            f"| {a.source or old_file.stem} | {len(a)} | {int(both.sum())}/"
+            f"{int((a.detected | b.detected).sum())} | {_fmt(xy, np.median)} | "
+            f"{_fmt(xy, lambda v: np.percentile(v, 99))} | {_fmt(xy, np.max)} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -133,9 +156,15 @@ def main() -> None:
     c = sub.add_parser("compare", help="print the differences between two dumps")
     c.add_argument("old", type=Path)
     c.add_argument("new", type=Path)
+    t = sub.add_parser("tracked", help="compare eval-cache recordings of two model tags")
+    t.add_argument("cache", type=Path)
+    t.add_argument("old_tag")
+    t.add_argument("new_tag")
     args = parser.parse_args()
     if args.command == "dump":
         dump(args.out, args.model, args.clips, args.every)
+    elif args.command == "tracked":
+        tracked(args.cache, args.old_tag, args.new_tag)
     else:
         compare(args.old, args.new)
 

@@ -70,6 +70,8 @@ def test_model_start_up_chatter_stays_off_the_terminal(capfd):
             estimator.estimate(blank_frame(i, i / 30))
     err = capfd.readouterr().err
     assert "absl" not in err and "XNNPACK" not in err and "I0000" not in err, err
+    # Nor when it closes (mediapipe 1.x: "INFO: [accelerator_registry.cc:43] DestroyAccelerator").
+    assert "INFO" not in err and "Accelerator" not in err, err
 
 
 def test_closed_estimator_refuses_frames_and_closes_twice():

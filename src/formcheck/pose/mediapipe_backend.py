@@ -159,10 +159,12 @@ class MediaPipePoseEstimator:
         if self._second_person_checks >= _MIN_SECOND_PERSON_CHECKS:
             # From now on track both and keep the one nearest the last position.
             assert self._landmarker is not None
-            self._landmarker.close()
+            with native_logs_quieted():
+                self._landmarker.close()
             self._landmarker = self._create(vision.RunningMode.VIDEO, 2, masks=self._masks)
             self._num_poses = 2
-            self._watcher.close()
+            with native_logs_quieted():
+                self._watcher.close()
             self._watcher = None
 
     def _pick(self, poses: list) -> int:
@@ -230,12 +232,14 @@ class MediaPipePoseEstimator:
         )
 
     def close(self) -> None:
-        if self._landmarker is not None:
-            self._landmarker.close()
-            self._landmarker = None
-        if self._watcher is not None:
-            self._watcher.close()
-            self._watcher = None
+        # mediapipe 1.x prints "INFO: ... DestroyAccelerator" lines when a graph closes.
+        with native_logs_quieted():
+            if self._landmarker is not None:
+                self._landmarker.close()
+                self._landmarker = None
+            if self._watcher is not None:
+                self._watcher.close()
+                self._watcher = None
 
     def __enter__(self) -> MediaPipePoseEstimator:
         return self
