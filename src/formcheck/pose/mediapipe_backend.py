@@ -126,7 +126,8 @@ class MediaPipePoseEstimator:
         try:
             with native_logs_quieted():
                 return vision.PoseLandmarker.create_from_options(options)
-        except (RuntimeError, ValueError) as exc:
+        # mediapipe 1.x raises FileNotFoundError for a bundle without the expected members.
+        except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"cannot load pose model {self._model_id}: {exc}") from exc
 
     @property
