@@ -40,6 +40,13 @@ def dump(out: Path, model: str, clips: list[Path], every: int) -> None:
 
     bundle, model_id = load_model(model)
     out.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "mediapipe": mp.__version__,
+        "numpy": np.__version__,
+        "opencv": cv2.__version__,
+        "model": model_id,
+    }
+    (out / "stack.json").write_text(json.dumps(meta, indent=1))  # first: a partial dump compares
     options = vision.PoseLandmarkerOptions(
         base_options=BaseOptions(model_asset_buffer=bundle),
         running_mode=vision.RunningMode.IMAGE,
@@ -71,13 +78,6 @@ def dump(out: Path, model: str, clips: list[Path], every: int) -> None:
                 size=np.array([width, height]),
             )
             print(f"{clip.name}: {len(rows)} frames", file=sys.stderr)
-    meta = {
-        "mediapipe": mp.__version__,
-        "numpy": np.__version__,
-        "opencv": cv2.__version__,
-        "model": model_id,
-    }
-    (out / "stack.json").write_text(json.dumps(meta, indent=1))
 
 
 def _fmt(values: np.ndarray, statistic) -> str:
@@ -85,8 +85,10 @@ def _fmt(values: np.ndarray, statistic) -> str:
 
 
 def compare(old: Path, new: Path) -> None:
-    meta_old = json.loads((old / "stack.json").read_text())
-    meta_new = json.loads((new / "stack.json").read_text())
+    meta_old, meta_new = (
+        json.loads((d / "stack.json").read_text()) if (d / "stack.json").exists() else "?"
+        for d in (old, new)
+    )
     print(f"old: {meta_old}\nnew: {meta_new}\n")
     print(
         "| clip | frames | same pixels | pose in both / either | x,y diff px median | p99 | max "
