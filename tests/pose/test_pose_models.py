@@ -81,6 +81,7 @@ def test_cli_without_the_heavy_model_gives_one_line(
     assert len(lines) == 1, result.output
     assert "build_pose_models.py --heavy" in lines[0]
     assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()  # batch made nothing before failing
 
 
 CHECK_INSTALLED = """

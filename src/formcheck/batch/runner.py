@@ -82,10 +82,11 @@ def model_id_for(model_path: str | Path | None) -> str:
 def run_batch(jobs: list[Job], opts: BatchOptions, console: Console | None = None) -> BatchResult:
     """Score ``jobs``; KeyboardInterrupt is caught: finished results and tables are kept."""
     console = console or Console(stderr=True)
+    model_id = model_id_for(opts.model_path)  # a missing model fails before --out is made
     store = Store(opts.out)
     opts.out.mkdir(parents=True, exist_ok=True)
     store.sweep()  # before any worker starts writing pose-cache files
-    kjobs = prepare(jobs, model_id_for(opts.model_path))
+    kjobs = prepare(jobs, model_id)
     result = BatchResult(clips=len(kjobs))
     todo = [k for k in kjobs if opts.rescore or not store.is_done(k.key)]
     result.skipped = len(kjobs) - len(todo)
