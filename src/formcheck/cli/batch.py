@@ -59,10 +59,7 @@ def batch(
         typer.Option(help="Dask scheduler address (tcp://host:8786) to run the clips on."),
     ] = None,
     model: Annotated[
-        Path | None,
-        typer.Option(
-            help="Pose model: lite, full (default), heavy (once built) or a .task bundle."
-        ),
+        Path | None, typer.Option(help="A PoseLandmarker .task bundle (default: the full model).")
     ] = None,
     rescore: Annotated[
         bool, typer.Option("--rescore", help="Score again clips already scored.")
