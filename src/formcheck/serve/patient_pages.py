@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from formcheck.exercises.loader import EXERCISE_IDS
 from formcheck.live.session import Outcome
+from formcheck.pose.base import PoseEstimator
 from formcheck.serve import prescription as rx
 from formcheck.serve.app import templates
 from formcheck.serve.live import EDGES, BadFrameError, LiveSocketSession, decode_frame
@@ -132,10 +133,13 @@ async def live_socket(ws: WebSocket, token: str) -> None:
     except WebSocketDisconnect:
         outcome = Outcome.LOST
     finally:
-        session_id, count = await asyncio.to_thread(
-            _save, db, settings, patient.id, patient.name, live, outcome, estimator.model_id
+        # Shielded: a server shutting down cancels this task, but the set is still saved.
+        saving = asyncio.ensure_future(
+            asyncio.to_thread(
+                _save, db, settings, patient.id, patient.name, live, outcome, estimator
+            )
         )
-        estimator.close()
+        session_id, count = await asyncio.shield(saving)
     if outcome is not Outcome.LOST:
         try:
             await ws.send_json({"saved": session_id, "count": count})
@@ -157,10 +161,15 @@ def _save(
     patient_name: str,
     live: LiveSocketSession,
     outcome: Outcome,
-    model_id: str,
+    estimator: PoseEstimator,
 ) -> tuple[int | None, int]:
     folder = settings.data_dir / "sessions" / str(patient_id)
-    saved = live.save(folder, model_id=model_id, patient=patient_name, outcome=outcome)
+    try:
+        saved = live.save(
+            folder, model_id=estimator.model_id, patient=patient_name, outcome=outcome
+        )
+    finally:
+        estimator.close()
     if saved is None:
         return None, 0
     with db.begin() as s:
