@@ -50,6 +50,9 @@ def test_live_socket_counts_a_rendered_bridge_and_saves_the_session(clinic: Clin
             state = ws.receive_json()
             counts.append(state["count"])
         assert state["points"] is not None and len(state["points"]) == 33
+        # The body is in the picture; landmarks the model cannot see are left out, not (0, 0).
+        shown = [p for p in state["points"] if p is not None]
+        assert len(shown) >= 12 and all(0.05 < x < 0.95 and 0.05 < y < 0.95 for x, y in shown)
         ws.send_text(json.dumps({"type": "stop"}))
         saved = ws.receive_json()
     assert max(counts) == true_count

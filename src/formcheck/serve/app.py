@@ -10,9 +10,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from formcheck.serve.db import make_engine, session_factory, upgrade
@@ -107,6 +108,18 @@ def create_app(settings: ServeSettings, *, make_executor=None) -> FastAPI:  # ty
         https_only=settings.secure_cookies,
         max_age=12 * 3600,
     )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # Scripts (job polling, uploads) get JSON; people get a page saying what is wrong.
+        if request.url.path.startswith("/api/") or request.url.path.endswith("/uploads"):
+            return JSONResponse({"error": exc.detail}, status_code=exc.status_code)
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": exc.status_code, "detail": exc.detail, "logged_in": False},
+            status_code=exc.status_code,
+        )
 
     @app.exception_handler(LoginRequiredError)
     async def to_login(request: Request, _: LoginRequiredError) -> Response:

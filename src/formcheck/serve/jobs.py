@@ -200,6 +200,7 @@ class JobQueue:
                 patient=patient.name if patient else None,
                 out_stem=str(stem),
                 model_path=self.model_path,
+                clip_name=job.original_name,
             )
 
     def _done(self, future: Future[JobResult], spec: JobSpec) -> None:

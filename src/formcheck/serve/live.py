@@ -31,6 +31,7 @@ from formcheck.live.session import (
     target_met,
 )
 from formcheck.pose.base import PoseEstimator
+from formcheck.render.skeleton import SkeletonStyle
 from formcheck.types import Frame, VideoInfo
 
 EDGES: list[tuple[int, int]] = [(int(a), int(b)) for a, b in SKELETON]
@@ -104,9 +105,13 @@ class LiveSocketSession:
         points = None
         if a.pose.xy is not None:
             w, h = a.pose.image_size
+            # As the video annotator draws it: landmarks the model barely sees are left out.
+            seen = np.isfinite(a.pose.xy).all(axis=1) & (
+                a.pose.visibility_or_ones() >= SkeletonStyle().min_visibility
+            )
             points = [
-                [round(float(x) / w, 4), round(float(y) / h, 4)] if np.isfinite(x) else None
-                for x, y in a.pose.xy
+                [round(float(x) / w, 4), round(float(y) / h, 4)] if ok else None
+                for (x, y), ok in zip(a.pose.xy, seen, strict=True)
             ]
         kind = self.spec.prescription.kind
         return {

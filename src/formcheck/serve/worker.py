@@ -37,6 +37,7 @@ class JobSpec:
     out_stem: str  # the data folder path without suffix: .json, .html, .webm are added
     model_path: str | None = None
     video: bool = True
+    clip_name: str = ""  # the name it was uploaded under, for the report's title
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,10 @@ def _run(spec: JobSpec) -> JobResult:
     if report.summary.frames_with_pose == 0:
         return JobResult(spec.job_id, spec.claim, False, error="no person found in the clip")
     json_path = write_json(report, stem.with_suffix(".json"), force=True)
+    # Titled with the uploaded name: the stored file's name is a random one.
+    title = f"{report.exercise_name} — {spec.clip_name}" if spec.clip_name else None
     html_path = write_html(
-        report, stem.with_suffix(".html"), force=True, keyframes=outcome.keyframes
+        report, stem.with_suffix(".html"), force=True, keyframes=outcome.keyframes, title=title
     )
     return JobResult(
         spec.job_id,
