@@ -103,6 +103,7 @@ def browser(tmp_path: Path) -> Iterator[object]:
         options.add_argument(arg)
     service = webdriver.ChromeService(executable_path=driver_path)
     driver = webdriver.Chrome(options=options, service=service)
+    driver.implicitly_wait(10)  # elements of a page still loading
     try:
         yield driver
     finally:
@@ -141,19 +142,22 @@ def test_physio_and_patient_in_chromium(server: str, browser) -> None:  # type: 
     find(By.ID, "username").send_keys("physio")
     find(By.ID, "password").send_keys(PASSWORD)
     find(By.ID, "create").click()
+    wait_for(lambda: d.current_url == server + "/", 30, "the patients page")
     # Log out and in again through the login page.
     find(By.CSS_SELECTOR, "button.link").click()
-    assert d.current_url.endswith("/login")
+    wait_for(lambda: d.current_url.endswith("/login"), 30, "the login page")
     find(By.ID, "username").send_keys("physio")
     find(By.ID, "password").send_keys(PASSWORD)
     shot(d, "login")
     find(By.ID, "login").click()
+    wait_for(lambda: d.current_url == server + "/", 30, "the patients page")
 
     # Two patients; the clip goes to the first.
     for name in ("Bob Other", "Ann Example"):
         d.get(server + "/")
         find(By.ID, "new-patient").send_keys(name)
         find(By.ID, "add-patient").click()
+        wait_for(lambda: "/patients/" in d.current_url, 30, "the new patient's page")
     ann_page = d.current_url
     assert find(By.ID, "patient-name").text == "Ann Example"
     Select(find(By.ID, "exercise")).select_by_value("bridge")
@@ -165,6 +169,7 @@ def test_physio_and_patient_in_chromium(server: str, browser) -> None:  # type: 
     )[0]
     shot(d, "patient")
     link.click()
+    wait_for(lambda: "/sessions/" in d.current_url, 30, "the session page")
     assert int(find(By.ID, "rep-count").text) == true_count
     video_ok = wait_for(
         lambda: d.execute_script(

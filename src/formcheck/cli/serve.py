@@ -59,6 +59,14 @@ def serve(
     open_browser: Annotated[bool, typer.Option("--open", help="Open the browser.")] = False,
 ) -> None:
     """Run the clinic web app: patients, uploads, reports, and live coaching in the browser."""
+    try:
+        import fastapi  # noqa: F401
+        import sqlalchemy  # noqa: F401
+    except ImportError as exc:
+        raise fail(
+            f"formcheck serve needs the serve extra ({exc.name} is missing): "
+            "pip install -e '.[serve]'"
+        ) from None
     from formcheck.serve.db import database_url
     from formcheck.serve.security import exposure_warning
 
