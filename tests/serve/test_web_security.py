@@ -195,3 +195,17 @@ def test_live_socket_refuses_a_wrong_token(clinic: Clinic) -> None:
     ):
         ws.receive_json()
     assert err.value.code == 4403
+
+
+def test_live_sets_beyond_the_cap_are_refused_as_busy(clinic: Clinic) -> None:
+    import pytest
+    from starlette.websockets import WebSocketDisconnect
+
+    token = clinic.token_of(clinic.add_patient("Ann"))
+    clinic.client.app.state.live_sockets = clinic.client.app.state.settings.max_live
+    with (
+        pytest.raises(WebSocketDisconnect) as err,
+        clinic.client.websocket_connect(f"/p/{token}/live?exercise=bridge") as ws,
+    ):
+        ws.receive_json()
+    assert err.value.code == 4429

@@ -47,6 +47,9 @@ def serve(
         int, typer.Option(min=1, help="Analysis worker processes (one pose model each).")
     ] = 1,
     max_upload_mb: Annotated[int, typer.Option(min=1, help="Largest clip accepted (MiB).")] = 500,
+    max_live: Annotated[
+        int, typer.Option(min=1, help="Live sets at once (each holds a pose model, ~100 MB).")
+    ] = 8,
     model: Annotated[
         Path | None, typer.Option(help="A PoseLandmarker .task bundle (default: full model).")
     ] = None,
@@ -81,7 +84,9 @@ def serve(
         url = database_url(db, data)
         _check_port(host, port)
         tls = certfile is not None
-        settings = _settings(data, url, workers, max_upload_mb, tls or behind_proxy, model)
+        settings = _settings(
+            data, url, workers, max_upload_mb, tls or behind_proxy, model, max_live
+        )
         application = _app(settings)
     warning = exposure_warning(host, tls, behind_proxy)
     if warning:
@@ -108,7 +113,7 @@ def serve(
     )
 
 
-def _settings(data, url, workers, max_upload_mb, secure, model):  # type: ignore[no-untyped-def]
+def _settings(data, url, workers, max_upload_mb, secure, model, max_live):  # type: ignore[no-untyped-def]
     from formcheck.serve.settings import ServeSettings
 
     return ServeSettings(
@@ -118,6 +123,7 @@ def _settings(data, url, workers, max_upload_mb, secure, model):  # type: ignore
         max_upload_mb=max_upload_mb,
         secure_cookies=secure,
         model_path=model,
+        max_live=max_live,
     )
 
 

@@ -91,6 +91,7 @@ def create_app(settings: ServeSettings, *, make_executor=None) -> FastAPI:  # ty
     app.state.db = db
     app.state.engine = engine
     app.state.queue = queue
+    app.state.live_sockets = 0
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]

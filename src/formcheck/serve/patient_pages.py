@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from formcheck.exercises.loader import EXERCISE_IDS
+from formcheck.exercises.schema import ExerciseSpec
 from formcheck.live.session import Outcome
 from formcheck.pose.base import PoseEstimator
 from formcheck.serve import prescription as rx
@@ -103,8 +104,25 @@ async def live_socket(ws: WebSocket, token: str) -> None:
     if patient is None or config is None or exercise not in EXERCISE_IDS or not _same_origin(ws):
         await ws.close(code=4403)
         return
+    # Each live set holds a pose model (~100 MB): a cap keeps the server's memory bounded.
+    if app.state.live_sockets >= settings.max_live:
+        await ws.close(code=4429, reason="busy")
+        return
+    app.state.live_sockets += 1
+    try:
+        await _live(ws, db, settings, patient, config.exercise(exercise))
+    finally:
+        app.state.live_sockets -= 1
+
+
+async def _live(
+    ws: WebSocket,
+    db: sessionmaker[Session],
+    settings: ServeSettings,
+    patient: Patient,
+    spec: ExerciseSpec,
+) -> None:
     await ws.accept()
-    spec = config.exercise(exercise)
     estimator = await asyncio.to_thread(_estimator, settings)
     live = LiveSocketSession(spec, estimator)
     outcome = Outcome.QUIT

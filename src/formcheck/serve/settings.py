@@ -15,6 +15,7 @@ class ServeSettings:
     max_upload_mb: the largest clip accepted.
     secure_cookies: mark cookies Secure (served over TLS, directly or by a proxy).
     model_path: a PoseLandmarker .task bundle; None for the built-in full model.
+    max_live: live sets served at once; more are refused as busy.
     """
 
     data_dir: Path
@@ -23,6 +24,7 @@ class ServeSettings:
     max_upload_mb: int = 500
     secure_cookies: bool = False
     model_path: Path | None = None
+    max_live: int = 8  # live sets at once (each holds a pose model)
     start_jobs: bool = True
 
     @property

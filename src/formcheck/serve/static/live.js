@@ -132,7 +132,11 @@
         statusEl.textContent = stats.frames + " frames, latency median " + Math.round(median(stats.latencies)) + " ms";
       }
     };
-    ws.onclose = () => { finish(); };
+    ws.onclose = (ev) => {
+      if (ev.code === 4429) statusEl.textContent = "The server is busy: try again in a minute.";
+      else if (ev.code === 4403) statusEl.textContent = "This link is not valid any more.";
+      finish();
+    };
   }
 
   function finish() {
