@@ -165,3 +165,34 @@ def test_a_failed_analysis_is_recorded_as_failed(db, tmp_path: Path) -> None:  #
             "no person found",
             None,
         )
+
+
+def test_the_app_runs_on_each_database(db_url: str, tmp_path: Path) -> None:
+    """Account, patient, prescription, upload queued, patient link: the same on both."""
+    from conftest import Clinic
+    from fastapi.testclient import TestClient
+
+    from formcheck.serve.app import create_app
+    from formcheck.serve.settings import ServeSettings
+
+    sample = Path(__file__).parents[2] / "sample_videos" / "bridge_clean.mp4"
+    settings = ServeSettings(data_dir=tmp_path / "data", db_url=db_url, start_jobs=False)
+    with TestClient(create_app(settings), client=("127.0.0.1", 50000)) as client:
+        clinic = Clinic(client, settings.data_dir)
+        clinic.login()
+        pid = clinic.add_patient("Ann")
+        rx = "[exercises.bridge.prescription]\ntarget_count = 12\n"
+        r = client.post(f"/patients/{pid}/prescription", data={"toml": rx, "csrf": clinic.csrf})
+        assert r.status_code == 200
+        with open(sample, "rb") as f:
+            r = client.post(
+                f"/patients/{pid}/uploads",
+                files=[("clips", ("a.mp4", f, "video/mp4")), ("clips", ("b.mp4", f, "video/mp4"))],
+                data={"exercise": "bridge"},
+                headers={"x-csrf-token": clinic.csrf},
+            )
+        assert r.status_code == 200
+        jobs = client.get(f"/api/patients/{pid}/jobs").json()["jobs"]
+        assert [j["status"] for j in jobs] == ["queued", "queued"]
+        assert "target_count = 12" in client.get(f"/patients/{pid}").text
+        assert "Glute bridge" in client.get(f"/p/{clinic.token_of(pid)}").text
