@@ -72,9 +72,29 @@ def server(tmp_path: Path) -> Iterator[str]:
                 time.sleep(0.3)
         yield url
     finally:
+        workers = _children(proc.pid)
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+    # Stopping the server stops its analysis workers too (none is left behind).
+    time.sleep(1)
+    assert workers and not [p for p in workers if _running(p)], workers
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended (only not reaped yet)
+
+
+def _children(pid: int) -> list[int]:
+    """The server's child processes: the worker pool and its resource tracker."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
 
 
 @pytest.fixture

@@ -50,9 +50,18 @@ def test_a_restarted_queue_runs_every_job_once(tmp_path: Path) -> None:
         s.add(Patient(id=1, name="Ann", token="t"))
         s.flush()
         for i in range(6):
-            s.add(AnalysisJob(patient_id=1, original_name=f"c{i}.mp4", clip_path=f"u/{i}.mp4",
-                              clip_sha256="0" * 64, exercise="bridge", status="queued",
-                              progress=0.0, attempts=0))  # fmt: skip
+            s.add(
+                AnalysisJob(
+                    patient_id=1,
+                    original_name=f"c{i}.mp4",
+                    clip_path=f"u/{i}.mp4",
+                    clip_sha256="0" * 64,
+                    exercise="bridge",
+                    status="queued",
+                    progress=0.0,
+                    attempts=0,
+                )
+            )
     # A server took job 1 and died while analysing it.
     assert claim_next(db) is not None
     calls: list[int] = []
@@ -91,4 +100,53 @@ def test_a_restarted_queue_runs_every_job_once(tmp_path: Path) -> None:
     time.sleep(0.5)
     again.stop()
     assert calls == []
+    engine.dispose()
+
+
+def refuse(spec: JobSpec) -> JobResult:
+    """Runs in a spawned worker process: fails the job at once."""
+    return JobResult(spec.job_id, spec.claim, False, error="refused by the test worker")
+
+
+def test_stopping_the_queue_ends_its_worker_processes(tmp_path: Path) -> None:
+    from formcheck.serve.app import batch_pool
+    from formcheck.serve.settings import ServeSettings
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'q.db'}")
+    upgrade(engine)
+    db = session_factory(engine)
+    with db.begin() as s:
+        s.add(Patient(id=1, name="Ann", token="t"))
+        s.flush()
+        s.add(
+            AnalysisJob(
+                patient_id=1,
+                original_name="c.mp4",
+                clip_path="u/c.mp4",
+                clip_sha256="0" * 64,
+                exercise="bridge",
+                status="queued",
+                progress=0.0,
+                attempts=0,
+            )
+        )
+    settings = ServeSettings(data_dir=tmp_path, db_url="unused", workers=2)
+    queue = JobQueue(
+        db,
+        db_url="unused",
+        data_dir=tmp_path,
+        make_executor=lambda: batch_pool(settings),
+        slots=2,
+        config_for=lambda _: None,
+        run=refuse,
+        poll_s=0.05,
+    )
+    queue.start()
+    try:
+        assert _wait(db, 1, timeout=60) == {1: "failed"}
+        workers = list(queue.executor._processes.values())  # type: ignore[attr-defined]
+        assert workers and all(p.is_alive() for p in workers)
+    finally:
+        queue.stop()
+    assert not [p.pid for p in workers if p.is_alive()]
     engine.dispose()

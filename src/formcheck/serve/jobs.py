@@ -104,6 +104,21 @@ def record_result(db: sessionmaker[Session], data_dir: Path, result: JobResult) 
         return True
 
 
+def stop_pool(executor: Executor) -> None:
+    """Stop now: drop queued calls and end the worker processes.
+
+    A running job is left ``running`` in the database, so the next start queues it
+    again. Without the terminate, idle spawned workers outlive the server.
+    """
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
 class JobQueue:
     """Feeds queued jobs to an executor, at most ``slots`` at a time.
 
@@ -157,7 +172,7 @@ class JobQueue:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        stop_pool(self.executor)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
