@@ -140,6 +140,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--db", default=None)
+    ap.add_argument(
+        "--exercise", default="auto", help="for the uploads (auto analyses all five per clip)"
+    )
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="formcheck-load-"))
@@ -203,7 +206,7 @@ def main() -> None:
                 r = c.post(
                     f"/patients/{pid}/uploads",
                     files=[("clips", (clip.name, f, "video/mp4"))],
-                    data={"exercise": "auto"},
+                    data={"exercise": args.exercise},
                     headers={"x-csrf-token": token_value},
                 )
                 upload_s.append(time.monotonic() - t0)
@@ -226,6 +229,8 @@ def main() -> None:
         for t in threads:
             t.join()
         t_live_done = time.monotonic() - t_start
+        live_report(latencies, live_counts, args.seconds, t_live_done)
+        print(f"memory so far: max {max(memory):.0f} MiB", flush=True)
         while True:
             jobs = web.get(f"/api/patients/{pid}/jobs").json()["jobs"]
             if all(j["status"] in ("done", "failed") for j in jobs):
@@ -270,22 +275,11 @@ def main() -> None:
         f"{len(set(sessions))} distinct sessions, {uploads} upload sessions; all done "
         f"{t_jobs:.0f} s after the start ({args.workers} workers)"
     )
-    for k, lat in enumerate(latencies):
-        print(
-            f"live socket {k + 1}: {len(lat)} frames in {args.seconds:.0f} s "
-            f"({len(lat) / args.seconds:.1f}/s), latency median {statistics.median(lat):.0f} ms, "
-            f"p95 {p95(lat):.0f} ms"
-        )
-    everything = [x for lat in latencies for x in lat]
-    print(
-        f"live, all sockets: median {statistics.median(everything):.0f} ms, p95 "
-        f"{p95(everything):.0f} ms; counts at stop {live_counts}; {live} live sessions saved; "
-        f"live phase {t_live_done:.0f} s"
-    )
     print(
         f"server memory (server + workers RSS): start {memory[0]:.0f} MiB, "
         f"max {max(memory):.0f} MiB, end {memory[-1]:.0f} MiB"
     )
+    print(f"live sessions saved in the database: {live} of {args.sockets}")
     lost = len(rows) != args.uploads or any(r.status != "done" for r in rows)
     twice = (
         any(r.attempts != 1 for r in rows)
@@ -299,6 +293,23 @@ def main() -> None:
     if errors:
         print("\n".join(errors))
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def live_report(
+    latencies: list[list[float]], live_counts: list[int], seconds: float, t_live_done: float
+) -> None:
+    for k, lat in enumerate(latencies):
+        print(
+            f"live socket {k + 1}: {len(lat)} frames in {seconds:.0f} s "
+            f"({len(lat) / seconds:.1f}/s), latency median {statistics.median(lat):.0f} ms, "
+            f"p95 {p95(lat):.0f} ms"
+        )
+    everything = [x for lat in latencies for x in lat]
+    print(
+        f"live, all sockets: median {statistics.median(everything):.0f} ms, p95 "
+        f"{p95(everything):.0f} ms; counts at stop {live_counts}; "
+        f"live phase {t_live_done:.0f} s"
+    )
 
 
 def p95(values: list[float]) -> float:
