@@ -104,7 +104,7 @@ def live_socket(
     out: list[float],
     counts: list[int],
 ) -> None:
-    with connect(url, max_size=None, open_timeout=60) as ws:
+    with connect(url, max_size=None, open_timeout=60, ping_timeout=60) as ws:
         assert json.loads(ws.recv())["ready"]
         start = time.monotonic()
         clip_len = messages[-1][0] + 0.1

@@ -110,6 +110,9 @@ def serve(
         ssl_certfile=str(certfile) if certfile else None,
         ssl_keyfile=str(keyfile) if keyfile else None,
         ws_max_size=4 << 20,  # a frame is ~30 kB; nothing bigger is accepted
+        # Saving a set (report, plots) can take seconds on a busy machine: a 20 s ping
+        # timeout then dropped the socket before the patient heard it was saved.
+        ws_ping_timeout=60.0,
     )
 
 
