@@ -13,6 +13,7 @@ import pytest
 
 # The report tests' factories (a realistic SessionReport) and Chromium lookup.
 sys.path.insert(0, str(Path(__file__).parents[1] / "report"))
+sys.path.insert(0, str(Path(__file__).parents[1]))  # tests/factories.py: hand-built poses
 
 pytest.importorskip("fastapi", reason="formcheck serve needs the serve extra")
 

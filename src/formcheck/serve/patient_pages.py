@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import uuid
 from datetime import datetime
 
 from fastapi import APIRouter, HTTPException, Request, WebSocket, WebSocketDisconnect
@@ -181,7 +182,9 @@ def _save(
     outcome: Outcome,
     estimator: PoseEstimator,
 ) -> tuple[int | None, int]:
-    folder = settings.data_dir / "sessions" / str(patient_id)
+    # A folder per set: two sets of one patient saved in the same second (two tabs, or
+    # two devices) would otherwise race for the same file name and one would be lost.
+    folder = settings.data_dir / "sessions" / str(patient_id) / "live" / uuid.uuid4().hex
     try:
         saved = live.save(
             folder, model_id=estimator.model_id, patient=patient_name, outcome=outcome
