@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from serve_helpers import Clinic
 
 # The report tests' factories (a realistic SessionReport) and Chromium lookup.
 sys.path.insert(0, str(Path(__file__).parents[1] / "report"))
@@ -18,7 +18,6 @@ sys.path.insert(0, str(Path(__file__).parents[1]))  # tests/factories.py: hand-b
 pytest.importorskip("fastapi", reason="formcheck serve needs the serve extra")
 
 PG_ENV = "FORMCHECK_TEST_PG"  # a PostgreSQL DSN; .ci/run starts a cluster and sets it
-PASSWORD = "correct horse battery"
 
 
 def _pg_database(admin_dsn: str) -> Iterator[str]:
@@ -50,40 +49,6 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield from _pg_database(dsn)
     except ImportError:
         pytest.skip("psycopg is not installed")
-
-
-def csrf_of(html: str) -> str:
-    m = re.search(r'name="csrf" value="([^"]+)"', html) or re.search(r'data-csrf="([^"]+)"', html)
-    assert m, "page has no CSRF token"
-    return m.group(1)
-
-
-class Clinic:
-    """A TestClient on a fresh app, logged in as the physiotherapist."""
-
-    def __init__(self, client, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
-        self.client = client
-        self.data_dir = data_dir
-        self.csrf = ""
-
-    def login(self) -> None:
-        r = self.client.get("/setup")
-        r = self.client.post(
-            "/setup", data={"username": "physio", "password": PASSWORD, "csrf": csrf_of(r.text)}
-        )
-        assert r.status_code == 200, r.text
-        self.csrf = csrf_of(r.text)
-
-    def add_patient(self, name: str) -> int:
-        r = self.client.post("/patients", data={"name": name, "csrf": self.csrf})
-        assert r.status_code == 200, r.text
-        return int(str(r.url).rstrip("/").rsplit("/", 1)[1])
-
-    def token_of(self, patient_id: int) -> str:
-        html = self.client.get(f"/patients/{patient_id}").text
-        m = re.search(r'id="patient-link" href="[^"]*/p/([^"]+)"', html)
-        assert m
-        return m.group(1)
 
 
 @pytest.fixture

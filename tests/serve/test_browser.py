@@ -21,7 +21,7 @@ from pathlib import Path
 
 import cv2
 import pytest
-from conftest import PASSWORD
+from serve_helpers import PASSWORD
 
 from formcheck.sources import open_source
 

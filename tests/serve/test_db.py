@@ -169,8 +169,8 @@ def test_a_failed_analysis_is_recorded_as_failed(db, tmp_path: Path) -> None:  #
 
 def test_the_app_runs_on_each_database(db_url: str, tmp_path: Path) -> None:
     """Account, patient, prescription, upload queued, patient link: the same on both."""
-    from conftest import Clinic
     from fastapi.testclient import TestClient
+    from serve_helpers import Clinic
 
     from formcheck.serve.app import create_app
     from formcheck.serve.settings import ServeSettings

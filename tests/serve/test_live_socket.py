@@ -9,7 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from conftest import Clinic
+from serve_helpers import Clinic
 from sqlalchemy import select
 
 from formcheck.pipeline import file_sha256

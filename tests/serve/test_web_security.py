@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import PASSWORD, Clinic, csrf_of
+from serve_helpers import PASSWORD, Clinic, csrf_of
 from sqlalchemy import select
 
 from formcheck.serve.models import AnalysisJob, Physio
