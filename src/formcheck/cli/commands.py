@@ -8,5 +8,6 @@ from formcheck.cli import (  # noqa: F401
     exercises,
     history,
     live,
+    serve,
     synth,
 )
