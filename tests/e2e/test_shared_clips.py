@@ -295,13 +295,18 @@ def test_auto_recognises_stills_at_the_labelled_peaks(tmp_path: Path) -> None:
 
     labels = _labels()
     wrong = []
-    # Pelvic tilts are left out: the first set's is not countable, the second set's is done
-    # on hands and knees, which posture alone reads as cat-cow (docs/accuracy.md).
+    # Left out: the pelvic tilts (the first set's is not countable, the second set's is done
+    # on hands and knees, which posture alone reads as cat-cow), and the second set's
+    # bird-dog, whose one still at full reach (with a muscle overlay drawn on the body)
+    # shows the model no person (docs/accuracy.md, recognition).
     for name, ex_id in PROGRAMME.items():
-        if ex_id == "pelvic_tilt":
+        if (
+            ex_id == "pelvic_tilt"
+            or name == "dev2/bird_dog__mmuno_gymnai-exercise-images__bird_dog.mp4"
+        ):
             continue
         for i, t in enumerate(labels[name]["rep_peak_times_s"]):
-            photo = _still(CLIPS / name, t, tmp_path / f"{ex_id}_{i}.jpg")
+            photo = _still(CLIPS / name, t, tmp_path / f"{Path(name).stem}_{i}.jpg")
             out = analyze_clip(photo, exercise="auto", config=PatientConfig(),
                                estimator_factory=MediaPipePoseEstimator)  # fmt: skip
             assert out.recognition is not None
