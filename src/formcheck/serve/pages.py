@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import UploadFile
 
 from formcheck.errors import ConfigError
-from formcheck.exercises.loader import EXERCISE_IDS, builtin
+from formcheck.exercises.loader import builtin
+from formcheck.exercises.registry import exercise_ids
 from formcheck.report.csv_writer import render_csv
 from formcheck.report.history import HistoryEntry, render_history_csv, trend_png, trend_row
 from formcheck.report.html import CSP as REPORT_CSP
@@ -33,7 +34,11 @@ from formcheck.serve.settings import ServeSettings
 from formcheck.serve.uploads import UploadRejectedError, store_upload
 
 router = APIRouter()
-EXERCISE_CHOICES = ["auto", *EXERCISE_IDS]
+
+
+def exercise_choices() -> list[str]:
+    """'auto' and every registered exercise (read when asked: a clinic may add its own)."""
+    return ["auto", *exercise_ids()]
 
 
 # -- plumbing ---------------------------------------------------------------------------
@@ -253,9 +258,9 @@ def patient_page(
             sessions=sessions,
             link=link,
             exercises=exercises,
-            choices=EXERCISE_CHOICES,
+            choices=exercise_choices(),
             error=error,
-            names={e: builtin(e).name for e in EXERCISE_IDS},
+            names={e: builtin(e).name for e in exercise_ids()},
         )
 
 
@@ -283,9 +288,9 @@ def save_prescription(
                 sessions=list(reversed(p.sessions)),
                 link=str(request.url_for("patient_home", token=p.token)),
                 exercises=sorted({x.exercise for x in p.sessions}),
-                choices=EXERCISE_CHOICES,
+                choices=exercise_choices(),
                 error=str(exc),
-                names={e: builtin(e).name for e in EXERCISE_IDS},
+                names={e: builtin(e).name for e in exercise_ids()},
             )
     with db.begin() as s:
         load_patient(s, patient_id)
@@ -355,7 +360,7 @@ async def upload(
         load_patient(s, patient_id)
     form = await request.form(max_files=20, max_fields=10)
     exercise = str(form.get("exercise") or "auto")
-    if exercise not in EXERCISE_CHOICES:
+    if exercise not in exercise_choices():
         return JSONResponse({"error": f"unknown exercise {exercise!r}"}, status_code=400)
     files = [f for f in form.getlist("clips") if isinstance(f, UploadFile)]
     if not files:

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from formcheck.exercises.loader import EXERCISE_IDS
+from formcheck.exercises.registry import exercise_ids
 from formcheck.exercises.schema import ExerciseSpec
 from formcheck.live.session import Outcome
 from formcheck.pose.base import PoseEstimator
@@ -102,7 +102,7 @@ async def live_socket(ws: WebSocket, token: str) -> None:
     with db() as s:
         patient = s.scalars(select(Patient).where(Patient.token == token)).first()
         config = patient_config(s, patient.id) if patient else None
-    if patient is None or config is None or exercise not in EXERCISE_IDS or not _same_origin(ws):
+    if patient is None or config is None or exercise not in exercise_ids() or not _same_origin(ws):
         await ws.close(code=4403)
         return
     # Each live set holds a pose model (~100 MB): a cap keeps the server's memory bounded.

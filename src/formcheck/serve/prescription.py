@@ -7,7 +7,8 @@ import tempfile
 from pathlib import Path
 
 from formcheck.errors import ConfigError
-from formcheck.exercises.loader import EXERCISE_IDS, PatientConfig, load_config
+from formcheck.exercises.loader import PatientConfig, load_config
+from formcheck.exercises.registry import exercise_ids
 
 DEFAULT_TOML = "# Overrides for this patient, as in formcheck analyze --config.\n"
 
@@ -37,4 +38,4 @@ def config_file(text: str, folder: Path) -> Path:
 
 def programme(config: PatientConfig) -> list[str]:
     """The exercises shown on the patient's page: those prescribed, else all five."""
-    return [e for e in EXERCISE_IDS if e in config.exercises] or list(EXERCISE_IDS)
+    return [e for e in exercise_ids() if e in config.exercises] or list(exercise_ids())
