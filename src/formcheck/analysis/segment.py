@@ -73,11 +73,7 @@ def segment(
     rise that marks its top (its hold is the time spent there); ``None`` times the hold
     past the definition's ``top`` instead.
     """
-    t = np.asarray(t, dtype=float)
-    u = np.asarray(u, dtype=float)
-    if bridge is None:
-        bridge = np.zeros(len(t), dtype=bool)
-    grids = [_smooth_on_grid(t[lo:hi], u[lo:hi]) for lo, hi in _runs(t, u, bridge)]
+    grids = _smoothed_runs(t, u, bridge)
     if not grids:
         return Segmentation([])
     if spec.either_way and _opens_high(grids):
@@ -88,6 +84,17 @@ def segment(
     for grid, y in grids:
         reps += _segment_run(grid, y, rest, spec, plateau)
     return Segmentation(reps)
+
+
+def _smoothed_runs(
+    t: np.ndarray, u: np.ndarray, bridge: np.ndarray | None
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each run of judged frames (see :func:`_runs`) smoothed onto the time grid."""
+    t = np.asarray(t, dtype=float)
+    u = np.asarray(u, dtype=float)
+    if bridge is None:
+        bridge = np.zeros(len(t), dtype=bool)
+    return [_smooth_on_grid(t[lo:hi], u[lo:hi]) for lo, hi in _runs(t, u, bridge)]
 
 
 def _opens_high(grids: list[tuple[np.ndarray, np.ndarray]]) -> bool:
@@ -268,11 +275,7 @@ def segment_cycles(
     Consecutive turning points on opposite sides make one cycle; a turning point left
     over at the clip's edge is a partial cycle.
     """
-    t = np.asarray(t, dtype=float)
-    v = np.asarray(v, dtype=float)
-    if bridge is None:
-        bridge = np.zeros(len(t), dtype=bool)
-    grids = [_smooth_on_grid(t[lo:hi], v[lo:hi]) for lo, hi in _runs(t, v, bridge)]
+    grids = _smoothed_runs(t, v, bridge)
     if not grids:
         return Segmentation([])
     centre = float(np.median(np.concatenate([y for _, y in grids])))
