@@ -414,9 +414,10 @@ class ExerciseAnalyzer:
         end_t = self._last_t
         for ev in self._counter.finish(end_t):
             self._on_event(ev)
-        in_3d = hindsight and self.supports_hindsight() and self.counted_in_3d
-        if hindsight and self.supports_hindsight():
-            self._resegment()
+        resegment = hindsight and self.supports_hindsight()
+        in_3d = resegment and self.counted_in_3d
+        if resegment:
+            self._resegment(in_3d)
         if in_3d:
             # Those frames were counted, in the body's own plane: not unjudged time.
             self._spans = [s for s in self._spans if s.reason != WRONG_VIEW_CUE]
@@ -540,14 +541,15 @@ class ExerciseAnalyzer:
             and med > self.spec.view.max_side_ratio
         )
 
-    def _resegment(self) -> None:
-        """Replace the live counter's reps with those found in the whole recorded signal."""
+    def _resegment(self, in_3d: bool) -> None:
+        """Replace the live counter's reps with those found in the whole recorded signal
+        (``in_3d``: on the definition's 3D signal, the view being front or oblique)."""
         counting = self.spec.counting
         sign = 1.0 if counting.direction == "up" else -1.0
         t = np.frombuffer(self._series_t, dtype=np.float64)
         state = np.frombuffer(self._frame_state, dtype=np.int8).copy()
         signal = counting.signal
-        if self.counted_in_3d:
+        if in_3d:
             # Counted on the body's own plane; the picture's angles judge no fault here.
             signal = counting.signal_3d or signal
             state[state == _MEASURED_3D] = _MEASURED

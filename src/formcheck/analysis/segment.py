@@ -1,18 +1,18 @@
-"""Hindsight segmentation of a recorded clip: reps and holds found in the whole signal.
+"""Hindsight segmentation of a recorded clip: reps, holds and cycles in the whole signal.
 
 A live counter must decide frame by frame; a recorded clip is known whole, so it is
 segmented in a second pass over the counting signal:
 
-1. the signal is median-smoothed over a fixed time window and resampled onto a uniform
-   time grid, so nothing below depends on the clip's frame rate;
+1. the signal is interpolated onto a uniform 50 Hz time grid and median-smoothed there,
+   so nothing below depends on the clip's frame rate;
 2. reps are the peaks of that signal that stand out by the definition's ``top`` from the
-   lows on both sides (``scipy.signal.find_peaks`` prominence). Each rep is measured from
-   its *own* rest: the lowest level between it and its neighbours. No rest is learned
-   first, so a clip that opens at the top, a camera that stretches every angle, or a rest
-   that drifts between reps all need no special case;
+   lows on both sides (``scipy.signal.find_peaks`` prominence), each measured from its
+   *own* rest (the low before it), so a rest that drifts between reps, or a camera that
+   stretches every angle, needs no special case. The clip's rest (its 5th percentile)
+   only decides whether two tops are two reps and whether a clip's edge is at rest;
 3. the clip's edges (and gaps where the person was not judged) are walls of the signal: a
-   peak whose rise was not seen is a partial rep; a peak reached just before the clip
-   ends counts, cut (its hold is a lower bound).
+   peak whose rise was not seen is a partial rep; a top reached and held as the clip ends
+   counts, cut (its hold is a lower bound).
 
 The rep times feed :mod:`formcheck.analysis.metrics` as :class:`RepTiming`, the same
 structure the live counter fills.
@@ -341,14 +341,8 @@ def _cycles_in_run(
 
 def _time_past(grid: np.ndarray, y: np.ndarray, i: int, level: float, sign: int) -> float:
     """How long the swing through ``i`` stays past ``level`` (on ``sign``'s side)."""
-    past = sign * (y - level) > 0
-    lo = i
-    while lo > 0 and past[lo - 1]:
-        lo -= 1
-    hi = i
-    while hi < len(y) - 1 and past[hi + 1]:
-        hi += 1
-    return float(grid[hi] - grid[lo]) if past[i] else 0.0
+    lo, hi = _stretch_around(np.flatnonzero(sign * (y - level) > 0), i)
+    return float(grid[hi] - grid[lo]) if lo is not None and hi is not None else 0.0
 
 
 def _departure(y: np.ndarray, centre: float, i: int, sign: int, forward: bool = False) -> int:
