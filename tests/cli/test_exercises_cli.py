@@ -46,7 +46,7 @@ def test_show_every_exercise_with_its_rules_and_combined_signals(ex_id):
     spec = builtin(ex_id)
     for rule in spec.faults:
         assert rule.id in result.output
-    for name in (*spec.derived, *spec.sums):
+    for name in (*spec.derived, *spec.sums, *spec.consensus):
         assert name in result.output
 
 

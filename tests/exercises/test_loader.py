@@ -210,10 +210,27 @@ def test_combined_signals_may_chain_only_on_earlier_ones():
     from formcheck.exercises.schema import ExerciseSpec
 
     raw = builtin("pelvic_tilt").model_dump()
-    assert list(raw["derived"]) == ["tilt_angles", "tilt"]  # tilt uses tilt_angles
-    raw["derived"] = {"tilt": raw["derived"]["tilt"], "tilt_angles": raw["derived"]["tilt_angles"]}
-    with pytest.raises(ValueError, match="tilt_angles"):
+    in_order = {"opening": ("hip_angle", "knee_angle"), "index": ("opening", "knee_angle")}
+    raw["derived"] = in_order
+    raw["mixed_units"] = {}
+    ExerciseSpec.model_validate(raw)
+    raw["derived"] = {"index": in_order["index"], "opening": in_order["opening"]}
+    with pytest.raises(ValueError, match="opening"):
         ExerciseSpec.model_validate(raw)
+
+
+def test_consensus_names_known_parts_and_one_sign_each():
+    from formcheck.exercises.schema import ExerciseSpec
+
+    raw = builtin("pelvic_tilt").model_dump()
+    assert raw["consensus"]["tilt"]["parts"] == ("hip_angle", "knee_angle", "knee_reach")
+    bad = {**raw, "consensus": {"tilt": {**raw["consensus"]["tilt"], "signs": (1, -1)}}}
+    with pytest.raises(ValueError, match="3 parts but 2 signs"):
+        ExerciseSpec.model_validate(bad)
+    parts = ("hip_angle", "knee_angle", "knee_travel")
+    bad = {**raw, "consensus": {"tilt": {**raw["consensus"]["tilt"], "parts": parts}}}
+    with pytest.raises(ValueError, match="knee_travel"):
+        ExerciseSpec.model_validate(bad)
 
 
 def test_sums_add_and_must_name_known_signals():

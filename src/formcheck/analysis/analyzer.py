@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from formcheck.analysis.consensus import combine, learn_signs
 from formcheck.analysis.counter import CounterEvent, CycleCounter, RepCounter, RepTiming
 from formcheck.analysis.faults import FaultHit, evaluate, quality
 from formcheck.analysis.metrics import RepAccumulator, lower_bound_metrics
@@ -134,6 +135,8 @@ class ExerciseAnalyzer:
         # Compact float32 arrays: a 10-minute session costs well under 1 MiB.
         self._series_t: array[float] = array("d")
         self._series: dict[str, array[float]] = {n: array("f") for n in self.spec.signal_names()}
+        # Each consensus signal's parts' signs, as learned from the clip in hindsight.
+        self.consensus_signs: dict[str, tuple[int, ...]] = {}
         # Per frame, for the hindsight pass over a recorded clip: how it was measured (see
         # _MEASURED...), and the side the side signal chose.
         self._frame_state: array[int] = array("b")
@@ -202,6 +205,10 @@ class ExerciseAnalyzer:
                 values[name] = values.get(a, math.nan) - values.get(b, math.nan)
             for name, (a, b) in self.spec.sums.items():
                 values[name] = values.get(a, math.nan) + values.get(b, math.nan)
+            for name, c in self.spec.consensus.items():
+                values[name] = sum(
+                    k * values.get(part, math.nan) for part, k in zip(c.parts, c.signs, strict=True)
+                )
             if not math.isnan(check.side_ratio):
                 self._ratio_counts[min(int(check.side_ratio / _RATIO_STEP), _RATIO_BINS)] += 1
             self._side_votes[near.value] += 1
@@ -554,6 +561,7 @@ class ExerciseAnalyzer:
             signal = counting.signal_3d or signal
             state[state == _MEASURED_3D] = _MEASURED
             self._faults_unjudged = True
+        self._relearn_consensus(state == _MEASURED)
         raw = np.asarray(self._series[signal], dtype=float) * sign
         u = np.where(state == _MEASURED, raw, np.nan)
         if counting.kind == "cycles":
@@ -567,6 +575,16 @@ class ExerciseAnalyzer:
             self._replay(rep, t, u, state, series, sides, counting.top * sign)
             end = rep.end_s if rep.end_s is not None else float(t[-1])
             self._close_rep(rep, end, complete=rep.counted)
+
+    def _relearn_consensus(self, measured: np.ndarray) -> None:
+        """Sum each consensus signal again, with its parts' signs learned from this clip."""
+        for name, spec in self.spec.consensus.items():
+            parts = [np.asarray(self._series[p], dtype=float) for p in spec.parts]
+            signs = learn_signs(parts, spec.signs, measured)
+            self.consensus_signs[name] = signs
+            if signs != spec.signs:
+                values = combine(dict(zip(spec.parts, parts, strict=True)), spec, signs)
+                self._series[name] = array("f", values.astype(np.float32).tobytes())
 
     def _replay(
         self,

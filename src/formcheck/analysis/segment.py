@@ -41,7 +41,7 @@ REST_BAND = 0.5
 # The rest is the 5th percentile of the clip's counting signal: the level the body keeps
 # returning to, robust to a few frames that dip below it.
 REST_PERCENTILE = 5.0
-OPENING_S = 1.0  # the clip's opening level: its first second
+OPENING_S = 1.5  # the clip's opening level: its first second and a half (the model settles first)
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,10 @@ def show(
         sig.add_row(name, "derived", f"{a} - {b}", "", "")
     for name, (a, b) in ex.sums.items():
         sig.add_row(name, "sum", f"{a} + {b}", "", "")
+    for name, c in ex.consensus.items():
+        signed = zip(c.parts, c.signs, strict=True)
+        parts = " ".join(f"{'+' if k > 0 else '-'}{part}" for part, k in signed)
+        sig.add_row(name, "consensus", parts, "", c.label)
     console.print(sig)
     faults = Table(title="Fault checks")
     for col in ("id", "rule", "severity", "cue", "for the physiotherapist"):

@@ -91,6 +91,10 @@ def signal_quantities(ex: ExerciseSpec) -> dict[str, Quantity]:
                     )
                 unit = declared
             out[name] = Quantity(unit, lo, hi)
+    for name, spec in ex.consensus.items():
+        # Either sign may be learned for each part: the sum spans both.
+        reach = sum(max(abs(out[part].lo), abs(out[part].hi)) for part in spec.parts)
+        out[name] = Quantity(spec.unit, -reach, reach)
     return out
 
 

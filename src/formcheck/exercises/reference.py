@@ -110,6 +110,15 @@ def markdown(ex: ExerciseSpec) -> str:
         for name, (a, b) in getattr(ex, table).items():
             q = quantities[name]
             lines.append(f"| `{name}` | `{a}` {op} `{b}` | {q.unit} | {q.lo:g} to {q.hi:g} |")
+    for name, spec in ex.consensus.items():
+        q = quantities[name]
+        signed = zip(spec.parts, spec.signs, strict=True)
+        parts = " ".join(f"{'+' if sign > 0 else '-'} `{part}`" for part, sign in signed)
+        what = (
+            f"{spec.label or name}: {parts.lstrip('+ ')} (the usual signs; each recorded clip "
+            "learns them from how the parts move together)"
+        )
+        lines.append(f"| `{name}` | {_cell(what)} | {q.unit} | {q.lo:g} to {q.hi:g} |")
     lines += ["", "## Recognition (`--exercise auto`)", ""]
     if ex.recognition.cues:
         lines.append(

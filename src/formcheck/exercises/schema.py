@@ -341,6 +341,28 @@ class ViewSpec(_Strict):
     in_frame_margin: float = Field(0.01, ge=0, lt=0.5)
 
 
+class ConsensusSpec(_Strict):
+    """A movement seen in several signals at once, each moving its own way."""
+
+    parts: tuple[str, ...] = Field(
+        ..., min_length=2, description="the signals that move together (measured or combined)"
+    )
+    signs: tuple[Literal[-1, 1], ...] = Field(
+        ...,
+        description="how each part usually moves with the movement (+1 with it, -1 against "
+        "it): used live; a recorded clip learns each part's sign from how the parts move "
+        "together over the whole clip, as people and camera angles differ",
+    )
+    unit: str = Field(..., description="the unit of the sum (the parts' units may differ)")
+    label: str = ""
+
+    @model_validator(mode="after")
+    def _same_length(self) -> ConsensusSpec:
+        if len(self.signs) != len(self.parts):
+            raise ValueError(f"consensus: {len(self.parts)} parts but {len(self.signs)} signs")
+        return self
+
+
 class RecognitionSpec(_Strict):
     """How ``--exercise auto`` tells this exercise from the others done in its position.
 
@@ -405,6 +427,11 @@ class ExerciseSpec(_Strict):
         description="name -> unit of a derived or summed signal whose parts have different "
         "units: combining them is an error unless declared here, on purpose",
     )
+    consensus: dict[str, ConsensusSpec] = Field(
+        default_factory=dict,
+        description="name -> a signal that is the signed sum of parts moving together; the "
+        "parts' signs are learned from each recorded clip",
+    )
     side_signal: str | None = Field(
         None,
         description="For one-sided reps: a signal with side='max' or a side_max signal, whose "
@@ -434,6 +461,11 @@ class ExerciseSpec(_Strict):
                 if missing:
                     raise ValueError(f"{table} signal {name!r} uses undefined signal(s) {missing}")
                 known.add(name)
+        for name, spec in self.consensus.items():
+            missing = [x for x in spec.parts if x not in known]
+            if missing:
+                raise ValueError(f"consensus signal {name!r} uses undefined signal(s) {missing}")
+            known.add(name)
         # Overrides address a fault's rules by metric, so no two rules of a fault share one.
         seen: set[tuple[str, str]] = set()
         ids = {rule.id for rule in self.faults}
@@ -467,7 +499,13 @@ class ExerciseSpec(_Strict):
 
     def signal_names(self) -> list[str]:
         """Every signal name: ``side='each'`` gives ``_left``/``_right``; combined ones last."""
-        return [*self._measured_names(), *self.side_max, *self.derived, *self.sums]
+        return [
+            *self._measured_names(),
+            *self.side_max,
+            *self.derived,
+            *self.sums,
+            *self.consensus,
+        ]
 
     def _measured_names(self) -> list[str]:
         out: list[str] = []
