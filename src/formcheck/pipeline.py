@@ -382,6 +382,14 @@ def analyze_clip(
         warnings += picture.warnings() + list(getattr(estimator, "warnings", []))
         shots = outputs.keyframes() if outputs is not None else {}
 
+    contradiction = None if auto else _contradiction(analyzers[ids[0]].spec, tally)
+    if contradiction is not None:
+        # The definition's form rules describe its own position (a supine tilt's buttocks
+        # lifting off the floor); in another position they would flag what is not a fault.
+        analyzers[ids[0]].judge_no_faults(
+            f"Form faults were not judged: they are written for {analyzers[ids[0]].spec.id} "
+            f"done {analyzers[ids[0]].spec.position}, and this clip shows another position."
+        )
     results = {i: a.finish(hindsight=True) for i, a in analyzers.items()}
     recognition = None
     chosen = ids[0]
@@ -394,7 +402,7 @@ def analyze_clip(
                 f"({recognition.reason}); it is reported as {chosen} with no confidence. "
                 "Name the exercise with --exercise if it is one of them."
             )
-    elif contradiction := _contradiction(analyzers[chosen].spec, tally):
+    elif contradiction is not None:
         warnings.append(contradiction)
     if pose_out is not None:
         PoseRecording.from_frames(kept, fps=fps, model_id=model_id, source=str(source)).save(

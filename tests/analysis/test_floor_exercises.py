@@ -266,6 +266,33 @@ def test_childs_pose_hold_carried_through_a_squeezed_skeleton():
     assert spans[0].end_s == pytest.approx(9.0, abs=0.1)
 
 
+def test_childs_pose_hold_carried_through_a_flicker_of_the_view_verdict():
+    # Filmed obliquely, the body's width in the picture changes as it folds: for 2 s in the
+    # middle of the hold the far shoulder and hip read wide apart and the view gate says
+    # "turn side-on". The person has not moved: one hold, its full time (it split in two).
+    from formcheck.landmarks import Landmark, Side
+
+    incline = profile([(1.0, 85.0), (0.5, 10.0), (10.0, 10.0), (0.5, 85.0), (1.0, 85.0)], 85.0)
+
+    def builder(torso_incline_deg, wide=False, **kw):
+        xy = kneeling_pose(torso_incline_deg, **kw)
+        if wide:
+            for part in ("shoulder", "hip", "elbow", "wrist", "knee", "ankle"):
+                xy[Landmark.sided(part, Side.RIGHT), 1] -= 140.0
+        return xy
+
+    frames = sequence(lambda t: {"torso_incline_deg": incline(t), "wide": 5.0 <= t < 7.0},
+                      duration=incline.duration, builder=builder)  # fmt: skip
+    for hindsight in (False, True):
+        analyzer = ExerciseAnalyzer(builtin("childs_pose"))
+        for frame in frames:
+            analyzer.step(frame)
+        result = analyzer.finish(hindsight=hindsight)
+        assert any(u.reason.startswith("Turn side-on") for u in result.unjudged)
+        assert len(result.reps) == 1
+        assert result.reps[0].metrics["hold_s"] == pytest.approx(10.0, abs=0.8)
+
+
 def test_childs_pose_hips_off_heels():
     # Hips high (knee 65 deg), the trunk folded down over the thighs.
     assert childs_pose(knee=65.0, folded=-20.0).reps[0].faults == ["hips_off_heels"]

@@ -193,6 +193,22 @@ def test_bridge_peaks_near_labelled_times(recordings: dict[str, PoseRecording]) 
     assert outcome.report.faults == []
 
 
+def test_quadruped_tilts_are_counted_but_not_judged_by_supine_rules(
+    recordings: dict[str, PoseRecording],
+) -> None:
+    # Pelvic tilts done on hands and knees: counted (6), but the definition's faults are
+    # written for lying on the back (its 10-s holds, buttocks lifting off the floor), so
+    # none is flagged, and the report says why (human label: no faults).
+    name = "dev2/pelvic_tilt__BloomFit_BloomFit__pelvic_tilt.mp4"
+    outcome = analyze_clip(
+        CLIPS / name, exercise="pelvic_tilt", config=PatientConfig(), recording=recordings[name]
+    )
+    assert outcome.report.summary.rep_count == 6
+    assert outcome.report.faults == []
+    assert any("Form faults were not judged" in n for n in outcome.report.summary.notes)
+    assert any("tabletop posture" in w for w in outcome.warnings)
+
+
 def test_bird_dog_counts_each_side(recordings: dict[str, PoseRecording]) -> None:
     name = "bird_dog__HonzaCzSk_polybag__bird_dog.mp4"
     outcome = analyze_clip(

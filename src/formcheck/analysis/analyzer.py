@@ -143,6 +143,7 @@ class ExerciseAnalyzer:
         self._frame_side: array[int] = array("b")
         self._in_position_seen = False
         self._faults_unjudged = False
+        self._fault_note: str | None = None
         self._frames = 0
         self._frames_with_pose = 0
         self._first_t: float | None = None
@@ -217,8 +218,11 @@ class ExerciseAnalyzer:
 
         self._track_unjudged(t, check.status, check.message)
         primary = values.get(self.spec.counting.signal, math.nan)
-        # The person is still there: a hold (or a rep's top) carries on through the doubt.
-        events = self._counter.update(t, primary, judged, carry=unclear)
+        # The person is still there: a hold (or a rep's top) carries on through a doubted
+        # skeleton, and through a view verdict that flickers as the body folds or turns a
+        # little while holding (the width the view gate reads changes with the pose).
+        carry = unclear or check.status is FrameStatus.WRONG_VIEW
+        events = self._counter.update(t, primary, judged, carry=carry)
 
         cur = self._counter.current
         in_rep = cur is not None and cur.end_s is None
@@ -410,6 +414,12 @@ class ExerciseAnalyzer:
             index=index, side=side, complete=True, faults=tuple(h.rule.id for h in hits), quality=q
         )
 
+    def judge_no_faults(self, why: str) -> None:
+        """Count, but judge no form fault: they are written for a way of doing the exercise
+        the clip does not show (``why`` becomes the report's note). Call before finish()."""
+        self._faults_unjudged = True
+        self._fault_note = why
+
     # -- end of session -------------------------------------------------------------
     def finish(self, hindsight: bool = False) -> AnalysisResult:
         """Close the rep in progress and return the session's findings.
@@ -441,7 +451,7 @@ class ExerciseAnalyzer:
             for s in _merge_spans(self._spans)
         ]
         unjudged_s = sum(u.end_s - u.start_s for u in unjudged)
-        notes: list[str] = []
+        notes: list[str] = [self._fault_note] if self._fault_note else []
         judgeable, confidence = True, 1.0
         pose_share = self._frames_with_pose / self._frames if self._frames else 0.0
         if self._frames == 0 or self._frames_with_pose == 0:
@@ -564,10 +574,12 @@ class ExerciseAnalyzer:
         self._relearn_consensus(state == _MEASURED)
         raw = np.asarray(self._series[signal], dtype=float) * sign
         u = np.where(state == _MEASURED, raw, np.nan)
+        # Seen but not judged (a doubted skeleton, a flicker of the view verdict): no gap.
+        seen_unjudged = (state == _DOUBTED) | (state == _MEASURED_3D)
         if counting.kind == "cycles":
             found = segment_cycles(t, u, counting)  # a doubted pose shows no swing: a gap
         else:
-            found = segment(t, u, counting, bridge=state == _DOUBTED, plateau=self._plateau)
+            found = segment(t, u, counting, bridge=seen_unjudged, plateau=self._plateau)
         self._reps, self._faults, self._partial = [], [], 0
         series = {n: np.asarray(v, dtype=float) for n, v in self._series.items()}
         sides = np.frombuffer(self._frame_side, dtype=np.int8)
