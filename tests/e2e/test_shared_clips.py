@@ -17,6 +17,7 @@ from formcheck.exercises.loader import PatientConfig, builtin
 from formcheck.pipeline import analyze_clip
 from formcheck.pose.recording import ARRAY_NAMES, PoseRecording
 from frame_rates import at_fps, tally
+from variations import at_tempo, mirrored, rolled
 
 CLIPS = Path(__file__).resolve().parents[2].parent / "shared" / "clips"
 pytestmark = [
@@ -154,6 +155,63 @@ def test_counts_hold_at_lower_frame_rates(
             CLIPS / name, exercise=PROGRAMME[name], config=PatientConfig(), recording=recording
         )
         assert outcome.report.summary.rep_count == want, (step, offset)
+
+
+_VARIATIONS = {
+    "mirrored": mirrored,
+    "camera rolled 12 deg left": lambda r: rolled(r, -12.0),
+    "camera rolled 12 deg right": lambda r: rolled(r, 12.0),
+    "1.5 times slower": lambda r: at_tempo(r, 1.5),
+    "1.5 times quicker": lambda r: at_tempo(r, 1 / 1.5),
+}
+
+
+@pytest.mark.parametrize("variation", list(_VARIATIONS))
+@pytest.mark.parametrize("name", COUNTABLE)
+def test_counts_survive_camera_and_tempo_variations(
+    name: str, variation: str, recordings: dict[str, PoseRecording]
+) -> None:
+    """Each clip stands for a class: the same exercise facing the other way, filmed by a
+    phone propped askew, or done at another tempo, must count the same."""
+    exercise = PROGRAMME[name]
+    if variation == "1.5 times quicker" and exercise in ("pelvic_tilt", "childs_pose"):
+        # A hold's minimum is in seconds: the quadruped tilts' ~1-s holds would be too short.
+        pytest.skip("holds have a minimum duration; a quicker hold is a different hold")
+    base = analyze_clip(
+        CLIPS / name, exercise=exercise, config=PatientConfig(), recording=recordings[name]
+    ).report.summary
+    varied = analyze_clip(
+        CLIPS / name,
+        exercise=exercise,
+        config=PatientConfig(),
+        recording=_VARIATIONS[variation](recordings[name]),
+    ).report.summary
+    assert (varied.judgeable, varied.rep_count, varied.partial_reps) == (
+        base.judgeable,
+        base.rep_count,
+        base.partial_reps,
+    )
+
+
+@pytest.mark.parametrize("name", [n for n in COUNTABLE if PROGRAMME[n] != "cat_cow"])
+def test_filming_that_starts_at_the_first_peak_makes_that_rep_partial(
+    name: str, recordings: dict[str, PoseRecording]
+) -> None:
+    """Cut at the first labelled peak: that rep is seen only from its top, so it is partial
+    and the others still count. A child's pose is the posture itself: still one hold."""
+    label = _labels()[name]
+    cut = label["rep_peak_times_s"][0]
+    summary = analyze_clip(
+        CLIPS / name,
+        exercise=PROGRAMME[name],
+        config=PatientConfig(),
+        recording=_from(recordings[name], cut),
+    ).report.summary
+    if PROGRAMME[name] == "childs_pose":
+        assert (summary.rep_count, summary.partial_reps) == (1, 0)
+    else:
+        assert summary.rep_count == label["human_rep_count"] - 1
+        assert summary.partial_reps >= 1
 
 
 @pytest.mark.parametrize(("cut_s", "want"), [(2.0, 1), (5.0, 1), (9.0, 0)])
