@@ -86,5 +86,6 @@ def test_random_bridge_movements(segments, gap, fps):
         assert rep.start_s <= rep.peak_s <= rep.end_s
         assert rep.start_s >= prev_end - 1e-6
         prev_end = rep.end_s
-        assert rep.metrics["peak.hip_angle"] >= target - counting.hysteresis
+        # The peak frame is found on the median-smoothed signal: within a few degrees.
+        assert rep.metrics["peak.hip_angle"] >= target - 3.0
     assert len(result.reps) <= sum(1 for v in peaks if v >= target)

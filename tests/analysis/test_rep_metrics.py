@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from formcheck.analysis.counter import RepTiming
 from formcheck.analysis.metrics import RepAccumulator
+from formcheck.analysis.segment import RepTiming
 
 
 def test_hold_stats_leave_out_the_lift_even_though_it_led_at_the_time():

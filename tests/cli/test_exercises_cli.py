@@ -123,5 +123,5 @@ def test_hold_plateau_shown_and_refused_for_reps(tmp_path):
     )
     bad = show_bridge_with(tmp_path, "[exercises.bridge.counting]\nhold_plateau = 0.5\n")
     assert bad.exit_code == 1
-    assert "hold_plateau is for holds" in bad.output
+    assert "hold_plateau: not read by the 'reps' counting strategy" in bad.output
     assert len(bad.output.strip().splitlines()) == 1

@@ -133,7 +133,9 @@ def assert_one_line(err, *needles):
         ("[exercises.bridge.faults.sagging_hips]\nvalueee = 1.0", "valueee"),
         ('[exercises.bridge.counting]\ntop = "high"', "counting.top"),
         ('[exercises.bridge.faults.sagging_hips]\nenabled = "no"', "enabled"),
-        ("[exercises.bridge.counting]\ntop = 3.0", "top"),
+        ("[exercises.bridge.counting]\ntop = -3.0", "top"),
+        # A parameter its counting strategy does not read:
+        ("[exercises.bridge.counting]\nrest_limit = 170.0", "rest_limit"),
         ("[exercises.bridge.counting]\nhysteresis = 8.0", "hysteresis"),
         ("[exercises.childs_pose.counting]\ntop = 80.0", "top"),
         ('patient = 3', "patient"),
@@ -200,9 +202,11 @@ def test_random_overrides_load_or_raise_config_error(top, hyst, fault_value, ex)
         assert "\n" not in str(err)
         return
     c = spec.counting
-    if c.kind != "cycles":
-        assert c.hysteresis < abs(c.top - c.start)
+    if c.reference == "absolute":
+        assert c.start is not None
         assert (c.top > c.start) == (c.direction == "up")
+    elif c.kind != "cycles":
+        assert c.top > 0
     assert not math.isnan(c.top)
 
 
@@ -267,7 +271,7 @@ def test_hold_plateau_is_for_holds_only():
     raw = builtin("pelvic_tilt").model_dump()
     assert raw["counting"]["hold_plateau"] == 0.5
     raw["counting"]["kind"] = "reps"
-    with pytest.raises(ValueError, match="hold_plateau is for holds"):
+    with pytest.raises(ValueError, match="hold_plateau: not read by the 'reps'"):
         ExerciseSpec.model_validate(raw)
 
 

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from formcheck.analysis.consensus import combine, learn_signs
-from formcheck.analysis.counter import CounterEvent, CycleCounter, RepCounter, RepTiming
+from formcheck.analysis.counter import CounterEvent
 from formcheck.analysis.faults import FaultHit, evaluate, quality
 from formcheck.analysis.metrics import RepAccumulator, lower_bound_metrics
 from formcheck.analysis.raised_side import RaisedSide
-from formcheck.analysis.segment import segment, segment_cycles
+from formcheck.analysis.segment import RepTiming
 from formcheck.analysis.state import FrameAnalysis, FrameStatus, Phase, RepEvent
+from formcheck.analysis.strategies import REP_PLATEAU, strategy_for
 from formcheck.exercises.schema import ExerciseSpec
 from formcheck.report.model import FaultEvent, Rep, UnjudgedSpan
 from formcheck.signals.body_scale import BodyScaleCheck
@@ -105,9 +106,8 @@ class ExerciseAnalyzer:
         self._side = NearSideTracker()
         self._scale = BodyScaleCheck()
         counting = spec.counting
-        self._counter: RepCounter | CycleCounter = (
-            CycleCounter(counting) if counting.kind == "cycles" else RepCounter(counting)
-        )
+        self._counter = strategy_for(counting).live(counting)
+        self._sign = 1.0 if counting.kind == "cycles" or counting.direction == "up" else -1.0
         self._raised = {name: RaisedSide(src, counting) for name, src in spec.side_max.items()}
         # Live cues judge no timing rule (a rep's timings are known once it ends), so the
         # timings, which walk the whole rep, are left out of the per-frame metrics unless a
@@ -118,7 +118,7 @@ class ExerciseAnalyzer:
         self._rep_kind = _KIND[counting.kind]
         # Reps are timed on their own plateau; holds on the time past the target unless
         # the definition times them on their plateau too.
-        self._plateau = 0.85 if counting.kind == "reps" else counting.hold_plateau
+        self._plateau = REP_PLATEAU if counting.kind == "reps" else counting.hold_plateau
         self._reset_state()
 
     def _new_rep(self) -> RepAccumulator:
@@ -126,6 +126,7 @@ class ExerciseAnalyzer:
 
     def _reset_state(self) -> None:
         self._acc = self._new_rep()
+        self._peak: tuple[float, float] = (math.nan, -math.inf)  # (t, u) of the open rep's top
         self._rep_side_votes: dict[str, int] = {}
         self._reps: list[Rep] = []
         self._faults: list[FaultEvent] = []
@@ -196,10 +197,8 @@ class ExerciseAnalyzer:
                 smooth.image_size[1],
                 smooth.world,
             )
-            # The counter's phase is still last frame's: rest levels learn from rest only.
-            at_rest = judged and self._counter.phase is Phase.REST
             for name, raised in self._raised.items():
-                values[name], side = raised.update(t, values, at_rest)
+                values[name], side = raised.update(t, values)
                 if side is not None:
                     winners[name] = side
             for name, (a, b) in self.spec.derived.items():
@@ -225,18 +224,21 @@ class ExerciseAnalyzer:
         events = self._counter.update(t, primary, judged, carry=carry)
 
         cur = self._counter.current
-        in_rep = cur is not None and cur.end_s is None
+        in_rep = cur is not None
         if in_rep and judged:
             assert cur is not None
             at_top = self._counter.phase is Phase.TOP
+            u = self._sign * primary
+            if u > self._peak[1]:
+                self._peak = (t, u)
             # A hold timed on its plateau may hover just under the target while it is held,
             # so all its frames are candidates; a rep's plateau frames are all past it.
             plateau_frame = self._plateau is not None and (at_top or self._rep_kind == "hold")
             self._acc.add(
                 values,
-                is_peak=cur.peak_s == t,
+                is_peak=self._peak[0] == t,
                 in_hold=at_top and self._plateau is None,
-                top_u=self._top_u(cur, t) if plateau_frame else None,
+                top_u=u if plateau_frame and not math.isnan(u) else None,
                 t=t,
             )
             side = winners.get(self.spec.side_signal or "")
@@ -246,7 +248,7 @@ class ExerciseAnalyzer:
         rep_event = None
         for ev in events:
             rep_event = self._on_event(ev) or rep_event
-        if in_rep and cur is not None and cur.counted and cur.end_s is None:
+        if in_rep and cur is not None and cur.counted:
             self._live_hits = evaluate(
                 self._live_rules,
                 self._acc.metrics(cur, t, self._plateau, timings=self._live_timings),
@@ -290,15 +292,7 @@ class ExerciseAnalyzer:
 
     def at_peak(self, t: float) -> bool:
         """Whether the frame at ``t`` is the current rep's highest point so far."""
-        cur = self._counter.current
-        return cur is not None and cur.end_s is None and cur.peak_s == t
-
-    @staticmethod
-    def _top_u(cur: RepTiming, t: float) -> float | None:
-        """This frame's counting value, for sorting it into the rep's plateau later."""
-        if cur.trace and cur.trace[-1][0] == t:
-            return cur.trace[-1][1]
-        return None
+        return self._counter.current is not None and self._peak[0] == t
 
     def _hold_elapsed(self, t: float) -> float | None:
         cur = self._counter.current
@@ -348,13 +342,28 @@ class ExerciseAnalyzer:
         if ev.kind == "started":
             self._acc = self._new_rep()
             self._rep_side_votes = {}
+            self._peak = (math.nan, -math.inf)
             return None
         if ev.kind == "counted":
             return None
         cur = ev.rep or self._counter.current
         assert cur is not None
         end = cur.end_s if cur.end_s is not None else ev.t
+        if self.keep_series:
+            # The rep's frames again, now that its times are known (as in hindsight).
+            self._replay(cur, *self._recorded(self.spec.counting.signal))
         return self._close_rep(cur, end, complete=ev.kind == "finished")
+
+    def _recorded(
+        self, signal: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray], np.ndarray, float]:
+        """The frames so far, as :meth:`_replay` reads them, counted on ``signal``."""
+        t = np.frombuffer(self._series_t, dtype=np.float64)
+        state = np.frombuffer(self._frame_state, dtype=np.int8)
+        u = np.where(state == _MEASURED, np.asarray(self._series[signal], dtype=float), np.nan)
+        series = {n: np.asarray(v, dtype=float) for n, v in self._series.items()}
+        sides = np.frombuffer(self._frame_side, dtype=np.int8)
+        return t, u * self._sign, state, series, sides, self.spec.counting.top * self._sign
 
     def _close_rep(self, cur: RepTiming, end_s: float, complete: bool) -> RepEvent | None:
         side = self._current_side()
@@ -533,13 +542,8 @@ class ExerciseAnalyzer:
         )
 
     def supports_hindsight(self) -> bool:
-        """Cycles, and reps and holds measured from the patient's own rest, are segmented in
-        hindsight; holds against a fixed level (child's pose) need no hindsight."""
-        counting = self.spec.counting
-        return self.keep_series and (
-            counting.kind == "cycles"
-            or (counting.kind in ("reps", "holds") and counting.reference == "baseline")
-        )
+        """Whether the frames were kept, so that the clip can be segmented whole."""
+        return self.keep_series
 
     def _median_side_ratio(self) -> float:
         total = int(self._ratio_counts.sum())
@@ -576,10 +580,7 @@ class ExerciseAnalyzer:
         u = np.where(state == _MEASURED, raw, np.nan)
         # Seen but not judged (a doubted skeleton, a flicker of the view verdict): no gap.
         seen_unjudged = (state == _DOUBTED) | (state == _MEASURED_3D)
-        if counting.kind == "cycles":
-            found = segment_cycles(t, u, counting)  # a doubted pose shows no swing: a gap
-        else:
-            found = segment(t, u, counting, bridge=seen_unjudged, plateau=self._plateau)
+        found = strategy_for(counting).segment(t, u, counting, seen_unjudged)
         self._reps, self._faults, self._partial = [], [], 0
         series = {n: np.asarray(v, dtype=float) for n, v in self._series.items()}
         sides = np.frombuffer(self._frame_side, dtype=np.int8)

@@ -1,78 +1,78 @@
-"""Rep, hold and cycle counters: state machines over one signal, no I/O, time passed in.
+"""Live counting: the signal seen so far, segmented exactly as a recorded clip is
+(reps and holds); cycles follow a zigzag of turning points (:class:`CycleCounter`).
 
-Lessons from real clips (shared/FINDINGS.md) are built in:
-- a rep is counted when the target is reached, not when the patient comes
-  back down, so a last rep that ends the clip at the top still counts;
-- a clip that opens mid-rep reports that rep as partial rather than counting it;
-- hysteresis and a minimum time at the target stop jitter from double counting;
-- subtle movements are measured against the patient's own rest baseline;
-- cat-cow is counted on a signed signal as full cycles (one swing each way).
+A recorded clip is segmented once, whole (:mod:`formcheck.analysis.segment`). Live, the
+same strategy runs on every new frame over the signal since the last finished rep, so
+live and recorded analysis count by one rule and agree. What live adds is only what a
+stream needs:
+
+- a rep, once counted, stays counted (the count on screen never goes back);
+- it is counted when the strategy first says so: at the target, held ``min_top_s``,
+  not when the patient comes back down (a rise under way as the session opens waits
+  for its end: only then is the rest it rose from known);
+- the patient's phase for the overlay, from one enum (:class:`Phase`), read off the
+  open rep: none (``REST``), rising to its top (``RISING``), at it (``TOP``), coming
+  back (``LOWERING``); ``SETUP`` until a frame can be judged, and after a gap.
+
+Live counting follows the definition's ``direction``: which way a subtle movement goes
+(``either_way``) is decided from a whole clip.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.analysis.rest_level import RestLevel
+from formcheck.analysis.segment import (
+    GRID_S,
+    MAX_GAP_S,
+    OPENING_S,
+    RepTiming,
+    Segmentation,
+    Segmenter,
+)
 from formcheck.analysis.state import Phase
 from formcheck.exercises.schema import CountingSpec
+
+# The signal before the last finished rep's end that the next segmentation still sees: the
+# rest the next rep rises from, which the strategy measures it against.
+CONTEXT_S = 1.0
+# A rep that came back is finished once its end has stayed put this long: until the
+# lowering settles, the strategy moves the rep's end on with every frame.
+SETTLE_S = 0.5
+# Cycles, live: the patient's centre is first taken once this much of the signal is seen.
+CENTRE_AFTER_S = 1.0
+# Nothing open for this long: the window moves on (a long stillness costs nothing).
+IDLE_WINDOW_S = 20.0
 
 
 @dataclass(frozen=True)
 class CounterEvent:
     """Something the counter decided on this frame.
 
-    kind: ``started`` (left rest), ``counted`` (target reached and held long
-    enough), ``finished`` (back at rest, or cut by the clip's end or a gap),
-    ``abandoned`` (left rest but never reached the target).
+    kind: ``started`` (a rep is under way), ``counted`` (its target reached and held),
+    ``finished`` (a counted rep ended), ``abandoned`` (an uncounted one ended).
     """
 
     kind: str
     t: float
-    rep: RepTiming | None = None  # the rep it is about (the counter may have moved on)
+    rep: RepTiming | None = None
 
 
-@dataclass
-class RepTiming:
-    """Times of the rep in progress (mutable while it runs)."""
+class LiveCounter:
+    """Counts reps or holds of one signal frame by frame with a strategy's segmentation."""
 
-    start_s: float
-    started_before: bool = False  # began before we could see it (clip start, gap)
-    top_enter_s: float | None = None
-    top_exit_s: float | None = None
-    peak_s: float | None = None
-    peak_u: float = -math.inf
-    end_s: float | None = None
-    counted: bool = False
-    too_slow: bool = False  # reached the target too slowly to be a movement (drift)
-    cut: bool = False  # ended by the clip's end or a gap, not by a return to rest
-    phases: tuple[str, ...] = ()  # cycles: the phases seen ("low", "high")
-    start_u: float = math.nan  # oriented value at the start of the movement
-    # Lifted from a rest level past rest_limit, not yet shown to be a rest: counted only
-    # once it comes back down to that level (``due``: it has reached the target).
-    provisional: bool = False
-    due: bool = False
-    trace: list[tuple[float, float]] = field(default_factory=list)  # (t, u) while the rep runs
-
-
-class RepCounter:
-    """Counts reps (or holds) of one signal moving from rest to a target and back.
-
-    Works on the oriented value ``u`` (the signal, negated for ``direction =
-    "down"``) so one state machine serves both directions.
-    """
-
-    def __init__(self, spec: CountingSpec, max_gap_s: float = 1.0) -> None:
-        if spec.kind == "cycles":
-            raise ValueError("use CycleCounter for cycles")
+    def __init__(
+        self, spec: CountingSpec, segmenter: Segmenter, max_gap_s: float = MAX_GAP_S
+    ) -> None:
         self.spec = spec
         self.max_gap_s = max_gap_s
-        self._sign = 1.0 if spec.direction == "up" else -1.0
-        self._baseline = RestLevel.for_counting(spec)
+        self._sign = -1.0 if spec.direction == "down" else 1.0
+        self._live_spec = spec.model_copy(update={"either_way": False})
+        self._segment = segmenter
         self.reset()
 
     def reset(self) -> None:
@@ -80,329 +80,130 @@ class RepCounter:
         self.count = 0
         self.slow_rejected = 0
         self.current: RepTiming | None = None
+        self._counted_open = False  # the open rep was counted (it stays counted)
+        self._open_counts = False  # the strategy counts the open rep as it stands
+        self._t: list[float] = []
+        self._u: list[float] = []
+        self._carry: list[bool] = []
+        self._from = -math.inf  # reps ending before this are done with
         self._last_valid_t: float | None = None
-        self._valley: tuple[float, float] | None = None  # (t, u) of the latest rest minimum
-        self._settle: tuple[float, float] | None = None  # (t crossed to rest, lowest u since)
-        self._top_since: float | None = None
-        self._below: tuple[float, float] | None = None  # (t, lowest u) of a dip below rest
-        # When a rest level beyond rest_limit was taken at the opening: maybe a top (see
-        # _opened_at_top).
-        self._opening: float | None = None
-        self._opening_left = 0.0  # the last time the signal was still near that level
-        # After such a level proved a top: (t, u) of the low since, and when it left the top.
-        self._relearn: tuple[float, float, float] | None = None
-        self._window: deque[tuple[float, float]] = deque()  # samples for smooth_s
-        self._window_sum = 0.0
-        self._baseline.reset()
-
-    # -- thresholds -----------------------------------------------------------------
-    def _thresholds_u(self) -> tuple[float, float] | None:
-        s, spec = self._sign, self.spec
-        if spec.reference == "absolute":
-            return s * spec.start, s * spec.top
-        if not self._baseline.ready:
-            return None
-        base = self._baseline.value()
-        return base + s * spec.start, base + s * spec.top
+        self._first_valid_t: float | None = None
+        self._seg = Segmentation([])
 
     def thresholds(self) -> dict[str, float]:
-        """Current start/top thresholds in signal units (for overlays and reports)."""
-        th = self._thresholds_u()
-        if th is None:
-            return {}
-        out = {"start": self._sign * th[0], "top": self._sign * th[1]}
-        if self.spec.reference == "baseline":
-            out["baseline"] = self._sign * self._baseline.value()
+        """The rest (cycles: centre) and the open rep's top level, in signal units."""
+        out: dict[str, float] = {}
+        if math.isfinite(self._seg.rest):
+            out["rest"] = self._sign * self._seg.rest
+        cur = self.current
+        if cur is not None and math.isfinite(cur.top_level):
+            out["top"] = self._sign * cur.top_level
         return out
 
-    def _smoothed(self, t: float, value: float) -> float:
-        """The value averaged over the last ``smooth_s`` (a subtle hold's landmark noise)."""
-        if self.spec.smooth_s <= 0:
-            return value
-        win = self._window
-        if win and t - win[-1][0] > self.max_gap_s:
-            win.clear()  # do not average across a gap
-            self._window_sum = 0.0
-        win.append((t, value))
-        self._window_sum += value
-        while t - win[0][0] > self.spec.smooth_s:
-            self._window_sum -= win.popleft()[1]
-        return self._window_sum / len(win)
-
-    # -- stepping -------------------------------------------------------------------
     def update(
         self, t: float, value: float, valid: bool, *, carry: bool = False
     ) -> list[CounterEvent]:
-        """Advance by one frame. ``valid`` is False when the frame cannot be judged.
-
-        ``carry`` marks an unjudged frame in which the person is still there (their pose
-        is doubted): a rep or hold at its top carries on through such frames, however
-        many, instead of being cut by the gap; in any other phase they are a gap.
-        """
-        events: list[CounterEvent] = []
-        if carry and self.phase is Phase.TOP:
-            self._last_valid_t = t  # a gap after the doubt counts from its end
-            return self._maybe_count(t)  # the time at the top goes on
-        if not valid or math.isnan(value):
-            gap_start = self._last_valid_t
-            if gap_start is not None and t - gap_start > self.max_gap_s and self.current:
-                events += self._end_settle(t) if self._settle else self._cut(gap_start)
-                self.phase = Phase.SETUP
-            if gap_start is not None and t - gap_start > self.max_gap_s:
-                self.phase = Phase.SETUP
-                self._opening = None
-            return events
-        self._last_valid_t = t
-        u = self._sign * self._smoothed(t, value)
-        if self.spec.reference == "baseline":
-            self._baseline.add(t, u)
-            self._relearning(t, u)
-        th = self._thresholds_u()
-        if th is None:  # still learning the baseline
-            return events
-        start_u, top_u = th
-        hyst = self.spec.hysteresis
-
-        if self.phase is Phase.SETUP:
-            if u < start_u:
-                self.phase = Phase.REST
-                self._valley = (t, u)
-                if self._baseline.ready and self._beyond_rest_limit(self._baseline.value()):
-                    self._opening = self._opening_left = t
-            elif u >= top_u:
-                # Already at the target when we first see the patient: a rep whose
-                # start we missed is partial; a hold is timed from here.
-                partial = self.spec.kind != "holds"
-                self.current = RepTiming(start_s=t, started_before=partial, top_enter_s=t)
-                self.phase = Phase.TOP
-                self._top_since = t
-            return events
-
-        if self.phase is Phase.REST:
-            events += self._settling(t, u)
-            events += self._opened_at_top(t, u)
-            if u >= start_u:
-                events += self._end_settle(t)
-                start, start_u = self._valley if self._valley else (t, u)
-                self.current = RepTiming(
-                    start_s=start,
-                    start_u=start_u,
-                    trace=[(start, start_u)],
-                    provisional=self._opening is not None,
-                )
-                self.phase = Phase.RISING
-                events.append(CounterEvent("started", t, self.current))
-            else:
-                self._track_valley(t, u)
-            return events
-
-        cur = self.current
-        assert cur is not None
-        cur.trace.append((t, u))
-        if u > cur.peak_u:
-            cur.peak_u, cur.peak_s = u, t
-
-        if self.phase is Phase.RISING:
-            if u >= top_u:
-                self.phase = Phase.TOP
-                cur.top_enter_s = t
-                self._top_since = t
-                events += self._maybe_count(t)
-            elif u < start_u - hyst:
-                events.append(CounterEvent("abandoned", t, cur))
-                cur.end_s = t
-                self.phase = Phase.REST
-                self._valley = (t, u)
-            return events
-
-        if self.phase is Phase.TOP:
-            if u < top_u - hyst:
-                cur.top_exit_s = t
-                self.phase = Phase.LOWERING
-            else:
-                events += self._maybe_count(t)
-            return events
-
-        if self.phase is Phase.LOWERING:
-            if u >= top_u:
-                # Back up before reaching rest: still the same rep.
-                self._below = None
-                self.phase = Phase.TOP
-                cur.top_exit_s = None
-                events += self._maybe_count(t)
-            elif u < self._rest_exit_u(start_u - hyst, cur):
-                # Back at rest once it stays there min_rest_s; the rep then ends when
-                # the movement settles (see _settling), timed from the first frame below.
-                t0, low = self._below if self._below else (t, u)
-                self._below = (t0, min(low, u))
-                if t - t0 >= self.spec.min_rest_s:
-                    cur.end_s = t0
-                    self.phase = Phase.REST
-                    self._valley = (t, u)
-                    self._settle = self._below
-                    self._below = None
-                return events
-            self._below = None
+        """Advance by one frame. ``valid`` is False when the frame cannot be judged;
+        ``carry`` marks such a frame where the person is still there (a doubted pose):
+        a gap made only of those does not split a rep or hold."""
+        ok = valid and not math.isnan(value)
+        self._t.append(t)
+        self._u.append(self._sign * value if ok else math.nan)
+        self._carry.append(carry and not ok)
+        if ok or carry:
+            self._last_valid_t = t
+            if self._first_valid_t is None:
+                self._first_valid_t = t
+        elif self._last_valid_t is None or t - self._last_valid_t <= self.max_gap_s:
+            return []  # a short blank: nothing new to segment
+        events = self._advance(t)
+        if not ok and not carry and self.current is None:
+            self.phase = Phase.SETUP
         return events
 
-    def _beyond_rest_limit(self, u: float) -> bool:
-        limit = self.spec.rest_limit
-        return limit is not None and u > self._sign * limit
-
-    def _opened_at_top(self, t: float, u: float) -> list[CounterEvent]:
-        """A rest level beyond ``rest_limit`` seen first (at the clip's opening or after a
-        gap) is provisional: a high camera stretches the rest itself past the limit, and
-        then the lifts rise from it. Once the signal falls back within the limit instead,
-        that level was the top of a rep begun before we could see it: a partial rep."""
-        if self._opening is None:
-            return []
-        if u >= self._baseline.value() - abs(self.spec.top):
-            self._opening_left = t
-        if self._beyond_rest_limit(u) or self._settle is not None:
-            return []  # (a rep lifted from that level is settling: it decides, see _end_settle)
-        t0, self._opening = self._opening, None
-        self._baseline.reset()  # the level learned there was no rest
-        self._relearn = (t, u, self._opening_left)
-        rep = RepTiming(start_s=t0, started_before=True, top_enter_s=t0, end_s=t)
-        return [CounterEvent("abandoned", t, rep)]
-
-    def _relearning(self, t: float, u: float) -> None:
-        """Once a provisional rest proved a top, the rest is the low the signal comes down
-        to. The patient may lift again at once, and a brief bottom (a few frames at a low
-        frame rate, or with frames lost) never reads as still: then the low the signal
-        turns back up from by ``start`` is taken as the rest, provided the way down from
-        the top took ``min_rep_s`` or more. A faster fall is the model losing the raised
-        limbs, not a lowering, and its low is no rest; stillness decides then."""
-        if self._relearn is None:
-            return
-        t_low, low, left = self._relearn
-        if u <= low + self._eps():  # the latest frame at the low, as _track_valley
-            t_low, low = t, min(u, low)
-            self._relearn = (t_low, low, left)
-        if self._baseline.ready:
-            self._relearn = None  # a still rest came first
-        elif u >= low + abs(self.spec.start):
-            self._relearn = None
-            if t_low - left >= self.spec.min_rep_s:
-                self._baseline.seed(t_low, low)
-                self._valley = (t_low, low)
-
-    def _rest_exit_u(self, exit_u: float, cur: RepTiming) -> float:
-        """Where the lowering counts as back at rest: below the start threshold, or (with
-        ``rest_return``) back within that fraction of the rep's own rise."""
-        f = self.spec.rest_return
-        if f > 0 and math.isfinite(cur.start_u) and cur.peak_u > cur.start_u:
-            return max(exit_u, cur.start_u + f * (cur.peak_u - cur.start_u))
-        return exit_u
-
-    def _eps(self) -> float:
-        return 0.1 * abs(self.spec.top - self.spec.start)
-
-    def _track_valley(self, t: float, u: float) -> None:
-        if self._valley is None or u <= self._valley[1] + self._eps():
-            low = u if self._valley is None else min(u, self._valley[1])
-            self._valley = (t, low)
-
-    def _settling(self, t: float, u: float) -> list[CounterEvent]:
-        """After a rep returns to rest, follow the lowering to its end, then finish the rep."""
-        if self._settle is None:
-            return []
-        t0, low = self._settle
-        cur = self.current
-        if u <= low + self._eps() and t - t0 <= 2.0:
-            if cur is not None:
-                cur.trace.append((t, u))
-            self._settle = (t0, min(low, u))
-            return []
-        return self._end_settle(t)
-
-    def _end_settle(self, t: float) -> list[CounterEvent]:
-        if self._settle is None:
-            return []
-        t0, low = self._settle
-        self._settle = None
-        cur = self.current
-        assert cur is not None
-        # The lowering ends when the signal arrives within 10% of the rep's range of
-        # where it settles; the slow creep of a smoothed signal afterwards is rest.
-        amp = max(cur.peak_u - cur.start_u, 0.0) if math.isfinite(cur.start_u) else 0.0
-        arrive = low + max(self._eps(), 0.1 * amp)
-        cur.end_s = next((ts for ts, us in cur.trace if ts >= t0 and us <= arrive), t0)
-        cur.trace = [(ts, us) for ts, us in cur.trace if ts <= cur.end_s]
-        if cur.provisional:
-            return self._resolve_provisional(cur, t, low)
-        return self._closing(cur, t)
-
-    def _resolve_provisional(self, cur: RepTiming, t: float, low: float) -> list[CounterEvent]:
-        """A rep lifted from a rest level past ``rest_limit`` has come back down. Settling
-        near that level shows it was the rest (a high camera stretches a real rest past
-        the limit): the rep counts now. Falling within the limit and further below that
-        level than a countable lift shows the level was a raised position held since the
-        clip opened (a bird-dog whose raised hand left the picture mid-hold reads
-        between rest and top): everything since the opening was one partial rep, and
-        the rest is learned afresh."""
-        cur.provisional = False
-        opened, self._opening = self._opening, None
-        if not self._beyond_rest_limit(low) and low < cur.start_u - abs(self.spec.top):
-            cur.started_before, cur.due = True, False
-            if opened is not None:
-                cur.start_s = min(cur.start_s, opened)
-                cur.top_enter_s = opened
-            self._baseline.forget_before(cur.end_s)  # learned in a raised position
-        return self._closing(cur, t)
-
-    def _maybe_count(self, t: float) -> list[CounterEvent]:
-        cur = self.current
-        if cur is None or cur.counted or cur.due or cur.started_before or cur.too_slow:
-            return []
-        assert self._top_since is not None and cur.top_enter_s is not None
-        max_lift = self.spec.max_lift_s
-        if max_lift is not None and cur.top_enter_s - cur.start_s > max_lift:
-            # Crept to the target instead of moving there: drift, not a repetition.
-            cur.too_slow = True
-            self.slow_rejected += 1
-            return []
-        if t - self._top_since < self.spec.min_top_s or t - cur.start_s < self.spec.min_rep_s:
-            return []
-        if cur.provisional:
-            cur.due = True  # counted when it comes back to the rest it began from
-            return []
-        return self._count(cur, t)
-
-    def _count(self, cur: RepTiming, t: float) -> list[CounterEvent]:
-        cur.counted = True
-        self.count += 1
-        return [CounterEvent("counted", t, cur)]
-
-    def _cut(self, t: float) -> list[CounterEvent]:
-        cur = self.current
-        if cur is None or cur.end_s is not None:
-            return []
-        cur.end_s = t
-        cur.cut = True
-        if cur.top_enter_s is not None and cur.top_exit_s is None:
-            cur.top_exit_s = None  # hold continued past what we could see
-        # Cut before it came back down: nothing refutes the rest it began from, so it
-        # counts, as a lift from any other rest does at its target.
-        return self._closing(cur, t)
-
-    def _closing(self, cur: RepTiming, t: float) -> list[CounterEvent]:
-        """The events that close ``cur``: a rep still due (see ``provisional``) counts
-        first; then it is finished if counted, else abandoned."""
-        events = self._count(cur, t) if cur.due else []
-        return [*events, CounterEvent("finished" if cur.counted else "abandoned", t, cur)]
-
     def finish(self, t: float) -> list[CounterEvent]:
-        """The clip or session ended at ``t``: close the rep in progress."""
-        if self._below is not None and self.phase is Phase.LOWERING:
-            # Ended while back at rest, before the dip had lasted min_rest_s.
-            self._settle, self._below = self._below, None
-            self.phase = Phase.REST
-        if self._settle is not None:
-            return self._end_settle(t)
-        if self.phase in (Phase.RISING, Phase.TOP, Phase.LOWERING):
-            return self._cut(t)
-        return []
+        """The clip or session ended at ``t``: the open rep ends where the signal does."""
+        if self.current is None:
+            return []
+        events = self._advance(t)
+        cur, self.current = self.current, None
+        if cur is not None:
+            cur.end_s = cur.end_s if cur.end_s is not None else t
+            cur.counted = self._open_counts
+            events += self._close(cur, t)
+        return events
+
+    # -- one frame ------------------------------------------------------------------
+    def _window(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        t = np.asarray(self._t)
+        lo = int(np.searchsorted(t, self._from - CONTEXT_S))
+        if self.current is None and t[-1] - t[lo] > IDLE_WINDOW_S:
+            lo = int(np.searchsorted(t, t[-1] - IDLE_WINDOW_S))
+        # Frames before the window are done with: drop them (a long session stays small).
+        del self._t[:lo], self._u[:lo], self._carry[:lo]
+        return t[lo:], np.asarray(self._u), np.asarray(self._carry)
+
+    def _advance(self, t: float) -> list[CounterEvent]:
+        ts, us, carry = self._window()
+        self._seg = self._segment(ts, us, self._live_spec, carry)
+        reps = [r for r in self._seg.reps if r.peak_s is not None and r.peak_s > self._from]
+        last_t = ts[~np.isnan(us)][-1] if np.any(~np.isnan(us)) else -math.inf
+        # Open: it runs to the latest frame, or came back less than SETTLE_S ago (its end
+        # moves on while the lowering goes on), and nothing has begun since.
+        still_open = bool(reps) and (reps[-1].end_s or 0.0) >= last_t - SETTLE_S - GRID_S
+        open_rep = reps.pop() if still_open else None
+        events: list[CounterEvent] = []
+        for rep in reps:  # reps that ended: the one open until now first
+            if self.current is None:
+                events.append(CounterEvent("started", t, rep))
+            self.current = None
+            events += self._close(rep, t)
+        if self.current is not None and open_rep is None:
+            # The open rep fell away (its rise no longer stands out): it ended here.
+            cur, self.current = self.current, None
+            cur.end_s = t
+            events += self._close(cur, t)
+        if open_rep is not None:
+            if self.current is None:
+                events.append(CounterEvent("started", t, open_rep))
+            self.current = open_rep
+            # A rise under way in the session's first moments may have begun before the
+            # camera saw the patient: whether it rose from rest is known once the rest is
+            # seen, so that rep counts (if it does) when it ends.
+            opening = open_rep.start_s - (self._first_valid_t or 0.0) < OPENING_S
+            self._open_counts = open_rep.counted  # the strategy's verdict so far
+            if open_rep.counted and not self._counted_open and not opening:
+                events += self._count(open_rep, t)
+            open_rep.counted = self._counted_open
+        self.phase = self._phase(open_rep)
+        return events
+
+    def _close(self, rep: RepTiming, t: float) -> list[CounterEvent]:
+        events = self._count(rep, t) if rep.counted and not self._counted_open else []
+        rep.counted = rep.counted or self._counted_open
+        self._counted_open = False
+        self.slow_rejected += int(rep.too_slow and not rep.counted)
+        self._from = max(self._from, rep.end_s if rep.end_s is not None else t)
+        return [*events, CounterEvent("finished" if rep.counted else "abandoned", t, rep)]
+
+    def _count(self, rep: RepTiming, t: float) -> list[CounterEvent]:
+        self._counted_open = True
+        self.count += 1
+        return [CounterEvent("counted", t, rep)]
+
+    def _phase(self, rep: RepTiming | None) -> Phase:
+        if self._last_valid_t is None:
+            return Phase.SETUP
+        if rep is None:
+            # A rep is known once it has risen a countable lift; half way there, it is rising.
+            level = next((u for u in reversed(self._u) if not math.isnan(u)), -math.inf)
+            rising = level - self._seg.rest >= abs(self.spec.top) / 2
+            return Phase.RISING if rising else Phase.REST
+        level = rep.trace[-1][1] if rep.trace else -math.inf
+        if rep.top_enter_s is None or level >= rep.top_level:
+            return Phase.TOP if rep.top_enter_s is not None else Phase.RISING
+        past_peak = rep.peak_s is not None and rep.peak_s < rep.trace[-1][0]
+        return Phase.LOWERING if past_peak else Phase.RISING
 
 
 class CycleCounter:
@@ -493,7 +294,7 @@ class CycleCounter:
         self._samples.append((t, value))
         while t - self._samples[0][0] > self.window_s:
             self._samples.popleft()
-        if self._samples[-1][0] - self._samples[0][0] >= self.spec.baseline_s and (
+        if self._samples[-1][0] - self._samples[0][0] >= CENTRE_AFTER_S and (
             math.isnan(self.centre) or t - self._centre_t >= 0.25
         ):
             # The centre moves slowly: recompute it 4 times a second, not every frame.

@@ -11,7 +11,7 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
-from formcheck.analysis.counter import RepTiming
+from formcheck.analysis.segment import RepTiming
 
 NAN = float("nan")
 # A rep's plateau is measured from the highest level held this long: a jump of a few

@@ -17,6 +17,8 @@ from formcheck.exercises.schema import CountingSpec
 from formcheck.landmarks import Side
 
 SIDES = tuple(s.value for s in Side)
+REST_WINDOW_S = 30.0  # rest levels from the last half minute (the patient may shift)
+REST_STILL_S = 0.3
 
 
 class RaisedSide:
@@ -24,13 +26,19 @@ class RaisedSide:
 
     Args:
         source: the each-sided signal's name (values ``{source}_left`` / ``_right``).
-        counting: the exercise's counting settings; each side's rest level is learned
-            as the counter learns its own (still for ``baseline_s``, in its units).
+        counting: the exercise's counting settings; ``top``, the lift worth counting, in
+            the signal's units, tells a raised limb from a resting one.
     """
 
     def __init__(self, source: str, counting: CountingSpec) -> None:
         self.source = source
-        self._rest = {s: RestLevel.for_counting(counting) for s in SIDES}
+        self._lift = abs(counting.top)
+        # A resting limb is still for REST_STILL_S, within 40% of a countable lift (landmark
+        # jitter and breathing, never a lift).
+        self._rest = {
+            s: RestLevel(REST_WINDOW_S, needed_s=REST_STILL_S, still_within=0.4 * self._lift)
+            for s in SIDES
+        }
 
     def reset(self) -> None:
         for level in self._rest.values():
@@ -44,18 +52,19 @@ class RaisedSide:
         low = min(rests.values())
         return {s: r - low for s, r in rests.items()}
 
-    def update(self, t: float, values: dict[str, float], at_rest: bool) -> tuple[float, str | None]:
+    def update(self, t: float, values: dict[str, float]) -> tuple[float, str | None]:
         """This frame's value and winning side (NaN, None when neither side is seen).
 
-        ``at_rest``: the patient is resting in the starting position on this frame,
-        so each seen side's reading is a rest sample. Only those frames teach the
-        rest levels: a clip that opens with a limb raised must not make it "rest".
+        Both limbs are resting when both are seen and neither reads a countable lift above
+        the other (an oblique view puts the two resting readings apart by less): only those
+        frames teach the rest levels, so a clip that opens with a limb held up does not make
+        it "rest". No counter phase is needed for that, so the signal does not depend on it.
         """
         readings = {s: values.get(f"{self.source}_{s}", math.nan) for s in SIDES}
-        if at_rest:
+        seen = [v for v in readings.values() if not math.isnan(v)]
+        if len(seen) == len(SIDES) and max(seen) - min(seen) < self._lift:
             for s, v in readings.items():
-                if not math.isnan(v):
-                    self._rest[s].add(t, v)
+                self._rest[s].add(t, v)
         offsets = self.offsets()
         shifted = {s: v - offsets[s] for s, v in readings.items() if not math.isnan(v)}
         if not shifted:

@@ -8,8 +8,6 @@ from statistics import median
 
 import numpy as np
 
-from formcheck.exercises.schema import CountingSpec
-
 
 class RestLevel:
     """Rest level learned from the patient's own still periods (sliding window).
@@ -19,7 +17,6 @@ class RestLevel:
     the lift itself never becomes "rest"; the lowest of those still samples over
     the last ``window_s`` (2nd percentile) is the rest level. Holds at the target
     are still too but sit above it, however long they are against the rests.
-    A rest known otherwise, too brief to be still, can be seeded (see :meth:`seed`).
     """
 
     def __init__(self, window_s: float, needed_s: float, still_within: float) -> None:
@@ -29,20 +26,10 @@ class RestLevel:
         self._recent: deque[tuple[float, float]] = deque()
         self._samples: deque[tuple[float, float]] = deque()
         self._cached: tuple[float, float] | None = None  # (time computed, value)
-        self._floor: tuple[float, float] | None = None  # a seeded rest (see seed)
         self._last_t = -math.inf
-
-    @classmethod
-    def for_counting(cls, spec: CountingSpec, window_s: float = 30.0) -> RestLevel:
-        """The rest level of a signal counted by ``spec`` (or read in its units): still for
-        ``baseline_s``, varying less than the counting thresholds' own spread."""
-        still = max(abs(spec.top - spec.start), 2 * spec.hysteresis)
-        return cls(window_s, needed_s=spec.baseline_s, still_within=still)
 
     def add(self, t: float, u: float) -> None:
         self._last_t = t
-        if self._floor is not None and t - self._floor[0] > self.window_s:
-            self._floor, self._cached = None, None
         self._recent.append((t, u))
         while t - self._recent[0][0] > self.needed_s:
             self._recent.popleft()
@@ -70,24 +57,9 @@ class RestLevel:
         k = max(len(ordered) // 10, 1 if len(ordered) >= 5 else 0)
         return ordered[-1 - k] - ordered[k] <= self.still_within and trend <= self.still_within / 2
 
-    def seed(self, t: float, u: float) -> None:
-        """Take ``u`` as a rest seen at ``t`` without the stillness test: a rest known from
-        elsewhere (the low a movement turned back up from). It bounds the level from above
-        for ``window_s``, however many still samples (a long hold) come after it."""
-        self._floor = (t, u)
-        self._cached = None
-
-    def forget_before(self, t: float) -> None:
-        """Drop the rest samples taken before ``t`` (they proved not to be rest)."""
-        while self._samples and self._samples[0][0] < t:
-            self._samples.popleft()
-        if self._floor is not None and self._floor[0] < t:
-            self._floor = None
-        self._cached = None
-
     @property
     def ready(self) -> bool:
-        return bool(self._samples) or self._floor is not None
+        return bool(self._samples)
 
     def value(self) -> float:
         # Recomputed at most 4 times a second: the rest level changes slowly, and a
@@ -95,8 +67,6 @@ class RestLevel:
         t = self._samples[-1][0] if self._samples else self._last_t
         if self._cached is None or t - self._cached[0] >= 0.25 or t < self._cached[0]:
             level = np.percentile([u for _, u in self._samples], 2) if self._samples else math.inf
-            if self._floor is not None:
-                level = min(level, self._floor[1])
             self._cached = (t, float(level))
         return self._cached[1]
 
@@ -104,4 +74,3 @@ class RestLevel:
         self._recent.clear()
         self._samples.clear()
         self._cached = None
-        self._floor = None

@@ -14,19 +14,24 @@ segmented in a second pass over the counting signal:
    peak whose rise was not seen is a partial rep; a top reached and held as the clip ends
    counts, cut (its hold is a lower bound).
 
-The rep times feed :mod:`formcheck.analysis.metrics` as :class:`RepTiming`, the same
-structure the live counter fills.
+Holds of a position defined by absolute levels (child's pose: hips folded past a level)
+are runs past the definition's ``top`` level, joined while the body does not come back past
+its ``start`` level (:func:`segment_levels`).
+
+The rep times feed :mod:`formcheck.analysis.metrics` as :class:`RepTiming`. Live counting
+(:mod:`formcheck.analysis.counter`) runs the same segmentation on the signal seen so far.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 from scipy.signal import find_peaks, medfilt
 
-from formcheck.analysis.counter import RepTiming
 from formcheck.exercises.schema import CountingSpec
 
 GRID_S = 0.02  # the uniform time grid (50 Hz): finer than any timing that is judged
@@ -41,14 +46,48 @@ REST_BAND = 0.5
 # The rest is the 5th percentile of the clip's counting signal: the level the body keeps
 # returning to, robust to a few frames that dip below it.
 REST_PERCENTILE = 5.0
+# Out of a held position for less than this is the model losing the body for a few frames
+# (folded face-down, say): getting up and back into the position takes longer.
+LEFT_POSITION_S = 0.5
 OPENING_S = 1.5  # the clip's opening level: its first second and a half (the model settles first)
+
+
+@dataclass
+class RepTiming:
+    """Times of one rep, hold or cycle (in the oriented signal ``u``: up is towards the top)."""
+
+    start_s: float
+    started_before: bool = False  # began before we could see it (clip start, gap)
+    top_enter_s: float | None = None
+    top_exit_s: float | None = None
+    peak_s: float | None = None
+    peak_u: float = -math.inf
+    end_s: float | None = None
+    counted: bool = False
+    too_slow: bool = False  # reached the target too slowly to be a movement (drift)
+    cut: bool = False  # ended by the clip's end or a gap, not by a return to rest
+    phases: tuple[str, ...] = ()  # cycles: the phases seen ("low", "high")
+    start_u: float = math.nan  # oriented value at the start of the movement
+    top_level: float = math.nan  # past this (oriented) level the rep is at its top
+    trace: list[tuple[float, float]] = field(default_factory=list)  # (t, u) while the rep runs
+
+
+class Segmenter(Protocol):
+    """Segments the oriented counting signal ``u`` (NaN where not judged) at times ``t``;
+    ``bridge`` marks unjudged frames where the person is still there."""
+
+    def __call__(
+        self, t: np.ndarray, u: np.ndarray, spec: CountingSpec, bridge: np.ndarray | None
+    ) -> Segmentation: ...
 
 
 @dataclass(frozen=True)
 class Segmentation:
-    """The reps (or holds) of a clip, counted and partial, in time order."""
+    """The reps (or holds) of a clip, counted and partial, in time order; ``rest`` is the
+    clip's rest level (cycles: its centre) in the oriented signal."""
 
     reps: list[RepTiming]
+    rest: float = math.nan
 
     @property
     def counted(self) -> list[RepTiming]:
@@ -83,7 +122,7 @@ def segment(
     reps: list[RepTiming] = []
     for grid, y in grids:
         reps += _segment_run(grid, y, rest, spec, plateau)
-    return Segmentation(reps)
+    return Segmentation(reps, rest)
 
 
 def _smoothed_runs(
@@ -177,7 +216,10 @@ def _segment_run(
         seen_rise = (
             rise_l >= need and start_i > 0 and (not from_edge or near_rest(float(y[li]), top))
         )
-        returned = rise_r >= need and (not to_edge or near_rest(float(y[ri]), top))
+        # Back down at least half way to the clip's rest (as between two reps, see _apart):
+        # a shallower dip with no second top after it (yet) is the top wavering.
+        came_down = y[ri] - rest <= REST_BAND * max(top - rest, 0.0)
+        returned = rise_r >= need and came_down and (not to_edge or near_rest(float(y[ri]), top))
         own_rest = float(y[li]) if seen_rise else float(y[ri]) if returned else rest
         rise = top - own_rest
         start_i = start_i if seen_rise else 0
@@ -219,6 +261,7 @@ def _segment_run(
                 too_slow=slow,
                 cut=not returned,
                 start_u=own_rest if seen_rise else float("nan"),
+                top_level=top_level,
                 trace=[(float(grid[i]), float(y[i])) for i in range(start_i, end_i + 1)],
             )
         )
@@ -255,13 +298,7 @@ def _stretch_around(above: np.ndarray, p: int) -> tuple[int | None, int | None]:
     """First and last index of the contiguous run of ``above`` that contains ``p``."""
     if above.size == 0 or p not in above:
         return None, None
-    breaks = np.flatnonzero(np.diff(above) > 1)
-    starts = np.concatenate(([0], breaks + 1))
-    ends = np.concatenate((breaks, [above.size - 1]))
-    for s, e in zip(starts, ends, strict=True):
-        if above[s] <= p <= above[e]:
-            return int(above[s]), int(above[e])
-    return None, None
+    return next(((a, b) for a, b in _index_runs(above) if a <= p <= b), (None, None))
 
 
 def segment_cycles(
@@ -282,7 +319,7 @@ def segment_cycles(
     reps: list[RepTiming] = []
     for grid, y in grids:
         reps += _cycles_in_run(grid, y, centre, spec)
-    return Segmentation(reps)
+    return Segmentation(reps, centre)
 
 
 def _cycles_in_run(
@@ -353,3 +390,71 @@ def _departure(y: np.ndarray, centre: float, i: int, sign: int, forward: bool = 
         return i + int(idx[0]) if idx.size else len(y) - 1
     idx = np.flatnonzero(back[: i + 1])
     return int(idx[-1]) if idx.size else 0
+
+
+def segment_levels(
+    t: np.ndarray, u: np.ndarray, spec: CountingSpec, bridge: np.ndarray | None = None
+) -> Segmentation:
+    """Holds of a position set by absolute levels in the oriented signal ``u``: the body is
+    in it past ``top``, and has left it only once back past ``start`` for
+    ``LEFT_POSITION_S`` (between the two it is still settling or shifting in the
+    position). A hold counts once held ``min_top_s``; one already held as the clip opens
+    is timed from there."""
+    sign = 1.0 if spec.direction == "up" else -1.0
+    reach, leave = sign * spec.top, sign * spec.start
+    reps: list[RepTiming] = []
+    for grid, y in _smoothed_runs(t, u, bridge):
+        reps += _holds_in_run(grid, y, reach, leave, spec)
+    return Segmentation(reps, leave)
+
+
+def _holds_in_run(
+    grid: np.ndarray, y: np.ndarray, reach: float, leave: float, spec: CountingSpec
+) -> list[RepTiming]:
+    n = len(y)
+    above = np.flatnonzero(y >= reach)
+    if above.size == 0:
+        return []
+    # Runs past the level, joined while the body stays in the position between them.
+    spans: list[list[int]] = []
+    for lo, hi in _index_runs(above):
+        out_s = np.count_nonzero(y[spans[-1][1] : lo] < leave) * GRID_S if spans else 0.0
+        if spans and out_s < LEFT_POSITION_S:
+            spans[-1][1] = hi
+        else:
+            spans.append([lo, hi])
+    reps: list[RepTiming] = []
+    for lo, hi in spans:
+        before = np.flatnonzero(y[:lo] < leave)
+        after = np.flatnonzero(y[hi:] < leave)
+        start_i = int(before[-1]) + 1 if before.size else 0
+        end_i = hi + int(after[0]) if after.size else n - 1
+        returned = after.size > 0
+        held = (hi - lo) * GRID_S
+        span = (end_i - start_i) * GRID_S
+        peak = lo + int(np.argmax(y[lo : hi + 1]))
+        reps.append(
+            RepTiming(
+                start_s=float(grid[start_i]),
+                started_before=before.size == 0,
+                top_enter_s=float(grid[lo]),
+                top_exit_s=float(grid[hi]) if returned else None,
+                peak_s=float(grid[peak]),
+                peak_u=float(y[peak]),
+                end_s=float(grid[end_i]),
+                counted=held >= spec.min_top_s and (span >= spec.min_rep_s or not returned),
+                cut=not returned,
+                start_u=float(y[start_i]) if before.size else math.nan,
+                top_level=reach,
+                trace=[(float(grid[i]), float(y[i])) for i in range(start_i, end_i + 1)],
+            )
+        )
+    return reps
+
+
+def _index_runs(idx: np.ndarray) -> list[tuple[int, int]]:
+    """First and last index of each run of consecutive indices in ``idx``."""
+    breaks = np.flatnonzero(np.diff(idx) > 1)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [idx.size - 1]))
+    return [(int(idx[a]), int(idx[b])) for a, b in zip(starts, ends, strict=True)]

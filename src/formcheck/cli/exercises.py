@@ -76,17 +76,15 @@ def show(
         console.print(f"  - {escape(step)}")
     console.print(f"\n[bold]Prescription:[/bold] {escape(ex.prescription.text)}")
     c = ex.counting
-    ref = "offsets from the patient's rest baseline" if c.reference == "baseline" else c.reference
+    ref = "from the patient's own rest" if c.reference == "baseline" else c.reference
+    levels = f"in past {c.top:g}, out past {c.start:g}" if c.start is not None else f"{c.top:g}"
     console.print(
-        f"[bold]Counting:[/bold] {c.kind} of '{c.signal}' ({c.direction}); start {c.start:g}, "
-        f"target {c.top:g}, hysteresis {c.hysteresis:g} ({ref}); at least {c.min_top_s:g} s "
-        "at the target"
+        f"[bold]Counting:[/bold] {c.kind} of '{c.signal}' ({c.direction}); target {levels} "
+        f"({ref}); at least {c.min_top_s:g} s at the target"
         + "".join(
             f"; {label} {value:g}"
             for label, value in (
-                ("averaged over (s)", c.smooth_s),
-                ("back at rest within this share of the rise", c.rest_return),
-                ("shortest dip back to rest that ends a rep (s)", c.min_rest_s),
+                ("each swing past the centre by", c.hysteresis),
                 ("hold statistics need the signal seen on this share of the hold", c.min_hold_seen),
                 ("hold timed from this share of the way to its held level", c.hold_plateau or 0.0),
             )

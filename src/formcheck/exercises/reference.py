@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from formcheck.exercises.quantities import metric_quantity, signal_quantities
 from formcheck.exercises.rules import sentence
-from formcheck.exercises.schema import ExerciseSpec, FaultRule
+from formcheck.exercises.schema import STRATEGY_PARAMS, ExerciseSpec, FaultRule
 
 
 def _cell(text: object) -> str:
@@ -36,10 +36,12 @@ def _rule_text(rule: FaultRule, units: dict[str, str]) -> str:
     return text
 
 
-def _settings(model: BaseModel) -> list[str]:
-    # Generic on purpose: every setting the counting section holds, whatever its shape.
+def _settings(model: BaseModel, include: frozenset[str] | set[str] | None = None) -> list[str]:
+    # Generic on purpose: every setting the section holds, whatever its shape.
     out = []
     for name, value in model.model_dump(exclude_defaults=False).items():
+        if include is not None and name not in include and name not in model.model_fields_set:
+            continue
         if value is None or value == () or value == {}:
             continue
         out.append(f"- `{name}` = {value!r}".replace("'", '"'))
@@ -130,7 +132,8 @@ def markdown(ex: ExerciseSpec) -> str:
         lines.append(f"Done {ex.position}; the default there when no other exercise's cues hold.")
     c = ex.counting
     lines += ["", "## Counting", "", f"Counted as **{c.kind}** of `{c.signal}`.", ""]
-    lines += _settings(ex.counting)
+    # The strategy's parameters as this definition sets them (the others keep defaults).
+    lines += _settings(c, include=STRATEGY_PARAMS[c.kind] | {"direction", "reference"})
     lines += ["", "## Faults", ""]
     if not ex.faults:
         lines.append("None.")

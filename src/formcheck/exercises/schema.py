@@ -141,48 +141,51 @@ class SignalSpec(_Strict):
         return self
 
 
-class CountingSpec(_Strict):
-    """What makes a repetition, hold or cycle.
+# The counting strategies (``kind``) and the parameters each reads, beyond the signal,
+# direction and reference every one has. Everything else that shapes counting is fixed in
+# code, with the reason beside it (analysis/segment.py, analysis/counter.py).
+_SHARED_PARAMS = frozenset(
+    {"kind", "signal", "direction", "reference", "signal_3d", "min_hold_seen", "min_signal_range"}
+)
+STRATEGY_PARAMS: dict[str, frozenset[str]] = {
+    # Lift from the patient's own rest by ``top`` and back.
+    "reps": frozenset({"top", "min_top_s", "min_rep_s", "max_rep_s", "max_lift_s"}),
+    # Held past ``top`` from the patient's own rest, or (reference "absolute") in a position
+    # entered past the level ``top`` and left back past the level ``start``.
+    "holds": frozenset(
+        {"start", "top", "min_top_s", "min_rep_s", "max_rep_s", "max_lift_s"}
+        | {"either_way", "hold_plateau"}
+    ),
+    # One swing each way of at least ``top``, each past the patient's centre by ``hysteresis``.
+    "cycles": frozenset({"top", "hysteresis", "min_top_s"}),
+}
 
-    For ``reps`` and ``holds``: the ``signal`` moves from rest past ``start``
-    (leaving rest) to ``top`` (the target position); the rep is counted when
-    the target is reached, so a clip that ends at the top still counts it.
-    ``hysteresis`` keeps jitter around a threshold from re-triggering.
-    With ``reference = "baseline"`` the thresholds are offsets from the rest
-    value measured at the start of the set (for subtle movements such as a
-    pelvic tilt). For ``cycles`` the signal swings below ``-top`` and above
-    ``+top`` around its running centre; one swing each way is one cycle.
+
+class CountingSpec(_Strict):
+    """What makes a repetition, hold or cycle: a counting strategy (``kind``) and the few
+    parameters it reads (:data:`STRATEGY_PARAMS`), in the signal's own unit.
+
+    ``reps``: the signal rises from the patient's own rest by ``top`` (the lift worth
+    counting) and comes back; it counts once held at its top ``min_top_s``, so a clip that
+    ends at the top still counts it. ``holds``: the same rise, timed (``reference =
+    "baseline"``), or a position held past the fixed level ``top`` until the body comes
+    back past ``start`` (``reference = "absolute"``). ``cycles``: one swing each way of at
+    least ``top`` across the patient's own centre, each past it by ``hysteresis``.
     """
 
     kind: CountingKind
     signal: str
     direction: Direction = "up"
-    reference: Reference = "absolute"
-    start: float
+    reference: Reference = "baseline"
+    start: float | None = Field(
+        None, description="holds at absolute levels: the level that leaves the position"
+    )
     top: float
-    hysteresis: float = Field(2.0, ge=0.0)
+    hysteresis: float = Field(
+        0.0, ge=0.0, description="cycles: how far past the patient's centre each swing goes"
+    )
     min_rep_s: float = Field(0.8, ge=0.0)
     min_top_s: float = Field(0.0, ge=0.0)
-    smooth_s: float = Field(
-        0.0,
-        ge=0.0,
-        description="Count on the signal averaged over this many seconds (for holds of a "
-        "few degrees, where frame-to-frame landmark noise is as large as the movement)",
-    )
-    rest_return: float = Field(
-        0.0,
-        ge=0.0,
-        lt=1.0,
-        description="The rep is back at rest once the signal has come back to within this "
-        "fraction of its rise (from where the rep started to its peak), even if the patient "
-        "settles a little above their first rest",
-    )
-    min_rest_s: float = Field(
-        0.0,
-        ge=0.0,
-        description="A dip back to rest shorter than this is jitter inside the rep (the model "
-        "swapping left and right for a few frames), not the rep's end",
-    )
     min_hold_seen: float = Field(
         0.0,
         ge=0.0,
@@ -213,16 +216,6 @@ class CountingSpec(_Strict):
         "picture foreshortens the movement, the body's own plane does not",
     )
     max_rep_s: float = Field(120.0, gt=0.0)
-    baseline_s: float = Field(1.5, gt=0.0, description="Seconds of rest used to learn the baseline")
-    rest_limit: float | None = Field(
-        None,
-        description="baseline: a rest value further towards the target than this (absolute), "
-        "seen first, is provisional: if the signal then falls back within the limit, it was the "
-        "top of a rep begun before the clip (a partial rep, and the rest is learned afresh); "
-        "if the patient lifts from it and comes back to it, it was the rest (a high camera "
-        "stretches the rest itself past the limit) and that first lift counts on its return; "
-        "a lift from it that ends far below it, within the limit, was part of that opening rep",
-    )
     max_lift_s: float | None = Field(
         None,
         gt=0.0,
@@ -238,22 +231,40 @@ class CountingSpec(_Strict):
 
     @model_validator(mode="after")
     def _check_thresholds(self) -> CountingSpec:
+        allowed = _SHARED_PARAMS | STRATEGY_PARAMS[self.kind]
+        fields = type(self).model_fields
+        extra = sorted(
+            k for k in self.model_fields_set - allowed if getattr(self, k) != fields[k].default
+        )
+        if extra:
+            reads = ", ".join(sorted(STRATEGY_PARAMS[self.kind]))
+            raise ValueError(
+                f"{', '.join(extra)}: not read by the {self.kind!r} counting strategy "
+                f"(it reads {reads})"
+            )
         if self.hold_plateau is not None and self.kind != "holds":
             raise ValueError("hold_plateau is for holds (reps are always timed on their plateau)")
         if self.kind == "cycles":
             if self.top <= 0:
                 raise ValueError("cycles need top > 0 (the swing either side of the centre)")
             return self
-        ok = self.top > self.start if self.direction == "up" else self.top < self.start
-        if not ok:
+        if self.reference == "absolute":
+            if self.kind != "holds" or self.start is None:
+                raise ValueError("reference 'absolute' is for holds, with a 'start' level")
+            ok = self.top > self.start if self.direction == "up" else self.top < self.start
+            if not ok:
+                raise ValueError(
+                    f"direction {self.direction!r} needs top "
+                    f"{'>' if self.direction == 'up' else '<'} start, got start={self.start}, "
+                    f"top={self.top}"
+                )
+            return self
+        if self.start is not None:
+            raise ValueError("start is the level that leaves a position: for absolute holds")
+        if self.top <= 0:
             raise ValueError(
-                f"direction {self.direction!r} needs top {'>' if self.direction == 'up' else '<'} "
-                f"start, got start={self.start}, top={self.top}"
-            )
-        if self.hysteresis >= abs(self.top - self.start):
-            raise ValueError(
-                f"hysteresis {self.hysteresis} must be smaller than |top - start| = "
-                f"{abs(self.top - self.start)}"
+                "top is the lift worth counting, from the patient's own rest: more than 0 "
+                "(direction says which way)"
             )
         return self
 
