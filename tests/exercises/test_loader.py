@@ -22,7 +22,10 @@ from formcheck.exercises.loader import (
 def test_every_builtin_loads():
     specs = all_builtin()
     # The registry's order is the programme's: gentlest first (each file's `order`).
-    assert [s.id for s in specs] == ["pelvic_tilt", "cat_cow", "childs_pose", "bird_dog", "bridge"]
+    assert [s.id for s in specs] == [
+        "pelvic_tilt", "cat_cow", "childs_pose", "bird_dog", "bridge",
+        "knee_to_chest", "lower_trunk_rotation",
+    ]  # fmt: skip
     for s in specs:
         assert s.counting.signal in s.signal_names()
         assert s.fault_ids()
