@@ -80,16 +80,20 @@ def test_rules_sharing_an_id_fire_once():
     assert hits[0].value == 1.0
     # The second rule fires when the first does not.
     hits = evaluate(rules, {"peak.a": 20.0, "peak.b": 2.0})
-    assert [(h.rule.metric, h.value) for h in hits] == [("peak.b", 2.0)]
+    assert [(h.test.metric, h.value) for h in hits] == [("peak.b", 2.0)]
+
+
+def _hit(r: FaultRule) -> FaultHit:
+    return FaultHit(r, 1.0, r.any_of[0])
 
 
 def test_quality():
     assert quality([]) == 1.0
-    hits = [FaultHit(rule(id="a", severity="warning"), 1.0)]
+    hits = [_hit(rule(id="a", severity="warning"))]
     assert quality(hits) == pytest.approx(1.0 - SEVERITY_PENALTY["warning"])
-    hits.append(FaultHit(rule(id="b", severity="info"), 1.0))
+    hits.append(_hit(rule(id="b", severity="info")))
     assert quality(hits) == pytest.approx(1.0 - 0.25 - 0.1)
-    many = [FaultHit(rule(id=f"e{i}", severity="error"), 1.0) for i in range(3)]
+    many = [_hit(rule(id=f"e{i}", severity="error")) for i in range(3)]
     assert quality(many) == 0.0
     assert SEVERITY_PENALTY["info"] < SEVERITY_PENALTY["warning"] < SEVERITY_PENALTY["error"]
 

@@ -23,9 +23,10 @@ def show_bridge_with(tmp_path, config_text: str):
     return invoke("exercises", "show", "bridge", "--config", str(cfg))
 
 
-def test_list_shows_all_five():
+def test_list_shows_all_seven():
     result = invoke("exercises")
     assert result.exit_code == 0, result.output
+    assert len(exercise_ids()) == 7
     for ex_id in exercise_ids():
         assert ex_id in result.output
 

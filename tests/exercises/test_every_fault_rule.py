@@ -1,8 +1,9 @@
-"""Every fault rule of every built-in exercise, in both directions.
+"""Every test of every fault rule of every built-in exercise, in both directions.
 
-For each rule, a rep's metrics just past its threshold make it fire and metrics
-just inside keep it quiet (with its ``when`` condition met). End-to-end checks on
-hand-built landmark sequences and rendered clips live in tests/analysis and tests/eval.
+For each test (a rule of one test, or one alternative of an ``any_of`` rule), a rep's
+metrics just past its threshold make it fire and metrics just inside keep it quiet (with
+its ``when`` condition met). End-to-end checks on hand-built landmark sequences and
+rendered clips live in tests/analysis and tests/eval.
 """
 
 from __future__ import annotations
@@ -11,10 +12,16 @@ import pytest
 
 from formcheck.analysis.faults import evaluate, resolve_metric
 from formcheck.exercises.loader import all_builtin
-from formcheck.exercises.schema import FaultRule
+from formcheck.exercises.schema import FaultRule, FaultTest
 
-RULES = [(ex.id, rule) for ex in all_builtin() for rule in ex.faults]
+TESTS = [(ex.id, rule, test) for ex in all_builtin() for rule in ex.faults for test in rule.any_of]
+IDS = [f"{e}:{r.id}:{t.metric}" for e, r, t in TESTS]
 SIDE = "left"  # one-sided rules (bird-dog) are judged for a left-side rep
+
+
+def alone(rule: FaultRule, test: FaultTest) -> FaultRule:
+    """The rule judged by this one test (its other alternatives left out)."""
+    return rule.model_copy(update={"any_of": (test,)})
 
 
 def _past(op: str, value: float, inside: bool) -> float:
@@ -23,75 +30,99 @@ def _past(op: str, value: float, inside: bool) -> float:
     return value - beyond if inside else value + beyond
 
 
-def _metrics(rule: FaultRule, inside: bool) -> dict[str, float]:
-    metrics = {resolve_metric(rule.metric, SIDE): _past(rule.op, rule.value, inside)}
-    if rule.when_missing == "only":
+def _metrics(test: FaultTest, inside: bool) -> dict[str, float]:
+    metrics = {resolve_metric(test.metric, SIDE): _past(test.op, test.value, inside)}
+    if test.when_hidden == "only":
         return metrics  # judged only while its when_metric is unmeasured
-    if rule.when_metric is not None:
-        assert rule.when_op is not None and rule.when_value is not None
-        metrics[resolve_metric(rule.when_metric, SIDE)] = _past(
-            rule.when_op, rule.when_value, inside=False
+    if test.when_metric is not None:
+        assert test.when_op is not None and test.when_value is not None
+        metrics[resolve_metric(test.when_metric, SIDE)] = _past(
+            test.when_op, test.when_value, inside=False
         )
     return metrics
 
 
-@pytest.mark.parametrize(
-    ("exercise", "rule"), RULES, ids=[f"{e}:{r.id}:{r.metric}" for e, r in RULES]
-)
-def test_rule_fires_past_its_threshold(exercise: str, rule: FaultRule):
-    hits = evaluate([rule], _metrics(rule, inside=False), SIDE)
+@pytest.mark.parametrize(("exercise", "rule", "test"), TESTS, ids=IDS)
+def test_rule_fires_past_its_threshold(exercise: str, rule: FaultRule, test: FaultTest):
+    hits = evaluate([alone(rule, test)], _metrics(test, inside=False), SIDE)
     assert [h.rule.id for h in hits] == [rule.id]
+    assert hits[0].test == test
+
+
+@pytest.mark.parametrize(("exercise", "rule", "test"), TESTS, ids=IDS)
+def test_rule_stays_quiet_inside_its_threshold(exercise: str, rule: FaultRule, test: FaultTest):
+    assert evaluate([alone(rule, test)], _metrics(test, inside=True), SIDE) == []
+
+
+CONDITIONAL = [(e, r, t) for e, r, t in TESTS if t.when_metric and t.when_hidden != "only"]
 
 
 @pytest.mark.parametrize(
-    ("exercise", "rule"), RULES, ids=[f"{e}:{r.id}:{r.metric}" for e, r in RULES]
+    ("exercise", "rule", "test"), CONDITIONAL, ids=[f"{e}:{r.id}" for e, r, _ in CONDITIONAL]
 )
-def test_rule_stays_quiet_inside_its_threshold(exercise: str, rule: FaultRule):
-    assert evaluate([rule], _metrics(rule, inside=True), SIDE) == []
-
-
-@pytest.mark.parametrize(
-    ("exercise", "rule"),
-    [(e, r) for e, r in RULES if r.when_metric and r.when_missing != "only"],
-    ids=[f"{e}:{r.id}" for e, r in RULES if r.when_metric and r.when_missing != "only"],
-)
-def test_rule_not_judged_when_its_condition_fails(exercise: str, rule: FaultRule):
-    metrics = _metrics(rule, inside=False)
-    assert rule.when_metric is not None and rule.when_op is not None
-    assert rule.when_value is not None
-    metrics[resolve_metric(rule.when_metric, SIDE)] = _past(
-        rule.when_op, rule.when_value, inside=True
+def test_rule_not_judged_when_its_condition_fails(exercise: str, rule: FaultRule, test: FaultTest):
+    metrics = _metrics(test, inside=False)
+    assert test.when_metric is not None and test.when_op is not None
+    assert test.when_value is not None
+    metrics[resolve_metric(test.when_metric, SIDE)] = _past(
+        test.when_op, test.when_value, inside=True
     )
-    assert evaluate([rule], metrics, SIDE) == []
+    assert evaluate([alone(rule, test)], metrics, SIDE) == []
 
 
 def test_every_exercise_has_fault_rules():
-    assert {e for e, _ in RULES} == {ex.id for ex in all_builtin()}
+    assert {e for e, _, _ in TESTS} == {ex.id for ex in all_builtin()}
+
+
+def _same_side() -> FaultRule:
+    return next(r for e, r, _ in TESTS if e == "bird_dog" and r.id == "same_side")
+
+
+def test_same_side_is_one_rule_of_alternatives():
+    # One named rule a physiotherapist reads, not three rules that share an id.
+    bird_dog = next(ex for ex in all_builtin() if ex.id == "bird_dog")
+    assert [r for r in bird_dog.faults if r.id == "same_side"] == [_same_side()]
+    assert [t.when_hidden for t in _same_side().any_of] == ["met", "only", "skip"]
 
 
 def test_unmeasured_condition_skips_or_fires_as_the_rule_says():
     # bird-dog same_side: the opposite arm hidden behind the body counts as not raised.
-    same_side = next(r for e, r in RULES if e == "bird_dog" and r.id == "same_side" and r.when_op)
-    assert same_side.when_missing == "fire"
-    metrics = {resolve_metric(same_side.metric, SIDE): same_side.value + 10}
-    assert [h.rule.id for h in evaluate([same_side], metrics, SIDE)] == ["same_side"]
-    # The default: a rule whose condition cannot be measured is not judged.
-    arms_bent = next(r for e, r in RULES if e == "childs_pose" and r.id == "arms_bent")
-    assert arms_bent.when_missing == "skip"
-    metrics = {resolve_metric(arms_bent.metric, SIDE): arms_bent.value - 10}
+    test = _same_side().any_of[0]
+    metrics = {resolve_metric(test.metric, SIDE): test.value + 10}
+    assert [h.rule.id for h in evaluate([_same_side()], metrics, SIDE)] == ["same_side"]
+    # The default: a test whose condition cannot be measured is not judged.
+    arms_bent = next(r for e, r, _ in TESTS if e == "childs_pose" and r.id == "arms_bent")
+    assert arms_bent.any_of[0].when_hidden == "skip"
+    metrics = {resolve_metric(arms_bent.any_of[0].metric, SIDE): arms_bent.any_of[0].value - 10}
     assert evaluate([arms_bent], metrics, SIDE) == []
 
 
 def test_rule_judged_only_while_its_condition_is_unmeasured():
-    # bird-dog same_side, second rule: the same-side arm hidden, the opposite arm down.
-    rule = next(
-        r for e, r in RULES if e == "bird_dog" and r.id == "same_side" and r.when_missing == "only"
+    # bird-dog same_side, second alternative: the same-side arm hidden, the opposite arm down.
+    test = _same_side().any_of[1]
+    assert test.when_metric is not None
+    down = {resolve_metric(test.metric, SIDE): test.value - 20}
+    assert [h.test for h in evaluate([_same_side()], down, SIDE)] == [test]
+    # The same-side arm seen, low (80 deg): no alternative fires.
+    seen = {**down, resolve_metric(test.when_metric, SIDE): 80.0}
+    assert evaluate([_same_side()], seen, SIDE) == []
+
+
+def test_any_of_reports_the_first_alternative_that_fires():
+    rule = FaultRule(
+        id="x",
+        cue="c",
+        explanation="e",
+        any_of=[
+            {"metric": "peak.a", "op": "<", "value": 10.0},
+            {"metric": "peak.b", "op": ">", "value": 5.0},
+        ],
     )
-    assert rule.when_metric is not None
-    down = {resolve_metric(rule.metric, SIDE): rule.value - 20}
-    assert [h.rule.id for h in evaluate([rule], down, SIDE)] == ["same_side"]
-    seen = {**down, resolve_metric(rule.when_metric, SIDE): 80.0}
-    assert evaluate([rule], seen, SIDE) == []
+    both = evaluate([rule], {"peak.a": 1.0, "peak.b": 9.0})
+    assert [(h.test.metric, h.value) for h in both] == [("peak.a", 1.0)]
+    second = evaluate([rule], {"peak.a": 20.0, "peak.b": 9.0})
+    assert [(h.test.metric, h.value) for h in second] == [("peak.b", 9.0)]
+    assert evaluate([rule], {"peak.a": 20.0, "peak.b": 1.0}) == []
 
 
 @pytest.mark.parametrize(
@@ -99,7 +130,9 @@ def test_rule_judged_only_while_its_condition_is_unmeasured():
     [
         {"when_metric": "peak.a"},  # op and value missing
         {"when_op": "<", "when_value": 1.0},  # metric missing
-        {"when_missing": "only"},  # 'only' needs a when_metric
+        {"when_hidden": "only"},  # 'only' needs a when_metric
+        {"when_hidden": "met"},  # 'met' needs a condition
+        {"when_metric": "peak.a", "when_op": "<", "when_value": 1.0, "when_hidden": "only"},
     ],
 )
 def test_incomplete_conditions_are_rejected(when: dict):

@@ -22,7 +22,10 @@ from formcheck.exercises.loader import (
 def test_every_builtin_loads():
     specs = all_builtin()
     # The registry's order is the programme's: gentlest first (each file's `order`).
-    assert [s.id for s in specs] == ["pelvic_tilt", "cat_cow", "childs_pose", "bird_dog", "bridge"]
+    assert [s.id for s in specs] == [
+        "pelvic_tilt", "cat_cow", "childs_pose", "bird_dog", "bridge",
+        "knee_to_chest", "lower_trunk_rotation",
+    ]  # fmt: skip
     for s in specs:
         assert s.counting.signal in s.signal_names()
         assert s.fault_ids()
@@ -61,8 +64,13 @@ target_count = 12
     ex = cfg.exercise("bridge")
     assert ex.counting.top == 148.0
     assert ex.counting.start == builtin("bridge").counting.start
-    sagging = {f.metric: f.value for f in ex.faults if f.id == "sagging_hips"}
-    default = {f.metric: f.value for f in builtin("bridge").faults if f.id == "sagging_hips"}
+    sagging = {t.metric: t.value for f in ex.faults if f.id == "sagging_hips" for t in f.any_of}
+    default = {
+        t.metric: t.value
+        for f in builtin("bridge").faults
+        if f.id == "sagging_hips"
+        for t in f.any_of
+    }
     assert sagging == {**default, "peak.hip_angle": 160.0}  # only the rule named
     assert "feet_lifting" not in ex.fault_ids()
     assert ex.prescription.target_count == 12
@@ -83,7 +91,7 @@ top = 148.0
 value = 198.0
 """))  # fmt: skip
     ex = cfg.exercise("bridge")
-    assert [f.value for f in ex.faults if f.id == "over_arching"] == [198.0]
+    assert [t.value for f in ex.faults if f.id == "over_arching" for t in f.any_of] == [198.0]
     assert ex.counting.top == 148.0
 
 
@@ -101,7 +109,7 @@ cue = "Higher!"
 def test_threshold_for_a_fault_with_several_rules_must_name_the_rule(tmp_path):
     with pytest.raises(ConfigError) as err:
         load_config(write(tmp_path, "[exercises.bridge.faults.sagging_hips]\nvalue = 160.0\n"))
-    assert_one_line(err, "sagging_hips", "2 rules", '"peak.hip_angle"')
+    assert_one_line(err, "sagging_hips", "2 tests", '"peak.hip_angle"')
 
 
 def test_per_rule_table_must_name_an_existing_rule(tmp_path):
@@ -280,8 +288,9 @@ def test_two_rules_of_a_fault_on_one_metric_are_rejected():
 
     raw = builtin("bridge").model_dump()
     sagging = [f for f in raw["faults"] if f["id"] == "sagging_hips"]
-    raw["faults"] = [*raw["faults"], {**sagging[0], "value": 150.0}]
-    with pytest.raises(ValueError, match="two rules on"):
+    again = {**sagging[0], "any_of": [{**sagging[0]["any_of"][0], "value": 150.0}]}
+    raw["faults"] = [*raw["faults"], again]
+    with pytest.raises(ValueError, match="two tests on"):
         ExerciseSpec.model_validate(raw)
 
 
@@ -303,3 +312,38 @@ def test_unless_can_be_switched_off_by_a_patient_config(tmp_path):
     cfg.write_text("[exercises.bird_dog.faults.trunk_rotation]\nunless = []\n")
     spec = load_config(cfg).exercise("bird_dog")
     assert [f.unless for f in spec.faults if f.id == "trunk_rotation"] == [()]
+
+
+def _same_side(spec) -> tuple:
+    (rule,) = [f for f in spec.faults if f.id == "same_side"]
+    return rule
+
+
+def test_one_alternative_of_an_any_of_rule_is_overridden_by_its_metric(tmp_path):
+    cfg = load_config(write(tmp_path, """
+[exercises.bird_dog.faults.same_side]
+severity = "warning"
+[exercises.bird_dog.faults.same_side."hold_max.arm_raise_{other}"]
+value = 90.0
+[exercises.bird_dog.faults.same_side."hold_mean.arm_lead_{side}"]
+enabled = false
+"""))  # fmt: skip
+    rule = _same_side(cfg.exercise("bird_dog"))
+    default = _same_side(builtin("bird_dog"))
+    assert rule.severity == "warning"
+    assert [t.metric for t in rule.any_of] == [t.metric for t in default.any_of[:2]]
+    assert [t.value for t in rule.any_of] == [default.any_of[0].value, 90.0]
+    assert rule.any_of[1].when_hidden == "only"  # the rest of the alternative kept
+
+
+def test_a_threshold_for_an_any_of_rule_must_name_the_alternative(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, "[exercises.bird_dog.faults.same_side]\nvalue = 120.0\n"))
+    assert_one_line(err, "same_side", "3 tests", '"hold_max.arm_raise_{side}"')
+
+
+def test_a_cue_is_set_for_the_whole_any_of_rule_not_one_alternative(tmp_path):
+    text = '[exercises.bird_dog.faults.same_side."hold_max.arm_raise_{side}"]\ncue = "x"\n'
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, text))
+    assert_one_line(err, "cue", "whole fault")

@@ -58,8 +58,24 @@ def recording(tmp_path: Path) -> Path:
 def test_the_builtin_definitions_are_found_in_programme_order():
     assert registry.exercise_ids() == (
         "pelvic_tilt", "cat_cow", "childs_pose", "bird_dog", "bridge",
+        "knee_to_chest", "lower_trunk_rotation",
     )  # fmt: skip
-    assert registry.programmes() == {"back-spasms": registry.exercise_ids()}
+    assert registry.programmes() == {
+        "back-spasms": registry.exercise_ids()[:5],
+        "low-back-stretches": ("knee_to_chest", "lower_trunk_rotation"),
+    }
+
+
+def test_the_two_stretches_added_by_definition_files_alone_load():
+    from formcheck.exercises.loader import builtin
+
+    ktc, ltr = builtin("knee_to_chest"), builtin("lower_trunk_rotation")
+    # A hold per side, named by the drawn knee; reps per side, named by where the knees drop.
+    assert (ktc.position, ktc.counting.kind, ktc.prescription.per_side) == ("supine", "holds", True)
+    assert ktc.side_signal == "hip_fold" and ktc.signals["hip_fold"].side == "min"
+    assert (ltr.position, ltr.counting.kind, ltr.prescription.per_side) == ("supine", "reps", True)
+    assert ltr.side_signal == "knee_low" and ltr.signals["knee_low"].side == "min"
+    assert builtin("knee_hug") == ktc and builtin("knee-rolls") == ltr  # aliases
 
 
 def test_an_exercise_from_exercises_dir_counts_as_the_bridge_it_copies(tmp_path, recording):
@@ -82,7 +98,9 @@ def test_the_environment_variable_adds_a_folder_too(tmp_path, monkeypatch):
     assert registry.resolve_id("Clinic-Lift") == "hip_lift"
     assert builtin("hip_lift").name == "Glute bridge"
     # A new exercise goes after the built-in ones, in its own programme.
-    assert registry.exercise_ids()[-1] == "hip_lift"
+    # The copy keeps the bridge's place (order 5); ties go by id.
+    ids = registry.exercise_ids()
+    assert ids.index("hip_lift") == ids.index("bridge") + 1
     assert registry.programmes()["clinic"] == ("hip_lift",)
     listing = invoke("exercises")
     assert listing.exit_code == 0 and "hip_lift" in listing.output

@@ -46,7 +46,7 @@ def test_an_impossible_threshold_is_one_line_naming_key_and_range(
     [
         # A misspelt metric in a patient config is not a rule of the fault ...
         ('[exercises.bridge.faults.sagging_hips."peek.hip_angel"]\nvalue = 160.0\n',
-         "no such rule"),
+         "no such test"),
         # ... and a rule on one that does not exist is an error, not a rule that never fires.
         ('[exercises.bridge.faults.over_arching]\nmetric = "peek.hip_angel"\n', "unknown metric"),
         ('[exercises.bridge.faults.over_arching]\nmetric = "peak.hip_angel"\n', "no signal"),
@@ -64,7 +64,7 @@ def test_a_misspelt_metric_is_one_line(tmp_path, text, expect):
 def test_thresholds_at_the_edge_of_the_range_are_accepted(tmp_path):
     text = '[exercises.bridge.faults.sagging_hips."peak.hip_angle"]\nvalue = 0.0\n'
     cfg = load_config(config(tmp_path, text))
-    assert cfg.exercise("bridge").faults[0].value == 0.0
+    assert cfg.exercise("bridge").faults[0].any_of[0].value == 0.0
 
 
 def test_rules_read_as_sentences_into_the_same_fields():
@@ -78,7 +78,7 @@ def test_rules_read_as_sentences_into_the_same_fields():
         with pytest.raises(ValueError, match="cannot read rule"):
             parse(bad)
     sagging = [f for f in builtin("bridge").faults if f.id == "sagging_hips"]
-    assert [(f.metric, f.op, f.value, f.unit) for f in sagging] == [
+    assert [(t.metric, t.op, t.value, t.unit) for f in sagging for t in f.any_of] == [
         ("peak.hip_angle", "<", 165.0, "deg"),
         ("rise.hip_angle", "<", 22.0, "deg"),
     ]
@@ -119,3 +119,24 @@ def test_a_bad_rule_in_a_definition_names_the_file(tmp_path, monkeypatch, old, n
         builtin("bridge")
     assert "bridge.toml" in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_any_of_alternatives_read_as_sentences():
+    from formcheck.exercises.rules import read_faults
+
+    raw = {"faults": [{"id": "same_side", "any_of": [
+        {"rule": "hold_max arm_raise_{side} >= 130 deg",
+         "when": "hold_max arm_raise_{other} < 115 deg", "when_hidden": "met"},
+        {"rule": "hold_max arm_raise_{other} < 100 deg",
+         "when": "hold_max arm_raise_{side}", "when_hidden": "only"},
+    ]}]}  # fmt: skip
+    first, second = read_faults(raw)["faults"][0]["any_of"]
+    assert first == {
+        "metric": "hold_max.arm_raise_{side}", "op": ">=", "value": 130.0, "unit": "deg",
+        "when_metric": "hold_max.arm_raise_{other}", "when_op": "<", "when_value": 115.0,
+        "when_unit": "deg", "when_hidden": "met",
+    }  # fmt: skip
+    assert second["when_metric"] == "hold_max.arm_raise_{side}" and "when_op" not in second
+    bad = {"faults": [{"id": "x", "any_of": [{"rule": "peak a < 1 deg"}, {"rule": "peak a <"}]}]}
+    with pytest.raises(ValueError, match=r"faults\[0\] \(x\)\.any_of\[1\]\.rule"):
+        read_faults(bad)

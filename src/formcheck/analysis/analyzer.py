@@ -112,8 +112,12 @@ class ExerciseAnalyzer:
         # Live cues judge no timing rule (a rep's timings are known once it ends), so the
         # timings, which walk the whole rep, are left out of the per-frame metrics unless a
         # live rule's condition reads one.
-        self._live_rules = [r for r in spec.faults if not r.metric.endswith("_s")]
-        self._live_timings = any((r.when_metric or "").endswith("_s") for r in self._live_rules)
+        self._live_rules = [
+            r for r in spec.faults if not all(t.metric.endswith("_s") for t in r.any_of)
+        ]
+        self._live_timings = any(
+            (t.when_metric or "").endswith("_s") for r in self._live_rules for t in r.any_of
+        )
         self.keep_series = keep_series
         self._rep_kind = _KIND[counting.kind]
         # Reps are timed on their own plateau; holds on the time past the target unless
@@ -402,7 +406,7 @@ class ExerciseAnalyzer:
         for h in hits:
             span_start = (
                 cur.top_enter_s
-                if h.rule.metric.startswith("hold") and cur.top_enter_s
+                if h.test.metric.startswith("hold") and cur.top_enter_s
                 else cur.start_s
             )
             self._faults.append(
@@ -415,7 +419,7 @@ class ExerciseAnalyzer:
                     message=h.rule.cue,
                     explanation=h.rule.explanation,
                     value=round(h.value, 4),
-                    threshold=h.rule.value,
+                    threshold=h.test.value,
                 )
             )
         self._acc = self._new_rep()

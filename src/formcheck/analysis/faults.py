@@ -10,7 +10,7 @@ import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from formcheck.exercises.schema import FaultRule
+from formcheck.exercises.schema import FaultRule, FaultTest
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,
@@ -25,6 +25,7 @@ SEVERITY_PENALTY = {"info": 0.1, "warning": 0.25, "error": 0.5}
 class FaultHit:
     rule: FaultRule
     value: float
+    test: FaultTest  # the rule's test that fired (its metric and threshold)
 
 
 def resolve_metric(name: str, side: str | None) -> str:
@@ -42,16 +43,31 @@ def _lookup(metrics: Mapping[str, float], name: str) -> float:
     return float(v) if v is not None else math.nan
 
 
-def _condition_holds(rule: FaultRule, metrics: Mapping[str, float], side: str | None) -> bool:
-    """Whether a rule's ``when`` condition lets it be judged on this rep."""
-    assert rule.when_metric is not None
-    ctx = _lookup(metrics, resolve_metric(rule.when_metric, side))
+def _condition_holds(test: FaultTest, metrics: Mapping[str, float], side: str | None) -> bool:
+    """Whether a test's ``when`` condition lets it be judged on this rep."""
+    assert test.when_metric is not None
+    ctx = _lookup(metrics, resolve_metric(test.when_metric, side))
     if math.isnan(ctx):
-        return rule.when_missing != "skip"  # 'fire' and 'only' judge an unmeasured condition
-    if rule.when_missing == "only":
+        return test.when_hidden != "skip"  # 'met' and 'only' judge a hidden condition
+    if test.when_hidden == "only":
         return False
-    assert rule.when_op is not None and rule.when_value is not None  # the schema's check
-    return _OPS[rule.when_op](ctx, rule.when_value)
+    assert test.when_op is not None and test.when_value is not None  # the schema's check
+    return _OPS[test.when_op](ctx, test.when_value)
+
+
+def _fires(
+    test: FaultTest, metrics: Mapping[str, float], side: str | None, lower_bounds: frozenset[str]
+) -> float | None:
+    """The test's value if it fires on this rep; None if it passes or cannot be judged."""
+    name = resolve_metric(test.metric, side)
+    value = _lookup(metrics, name)
+    if math.isnan(value):
+        return None
+    if name in lower_bounds and test.op in ("<", "<="):
+        return None
+    if test.when_metric is not None and not _condition_holds(test, metrics, side):
+        return None
+    return value if _OPS[test.op](value, test.value) else None
 
 
 def evaluate(
@@ -60,23 +76,19 @@ def evaluate(
     side: str | None = None,
     lower_bounds: frozenset[str] = frozenset(),
 ) -> list[FaultHit]:
-    """Return the rules that fire. Rules whose metric is unmeasured are skipped (not judged)."""
+    """Return the rules that fire (the first test of each that does). Tests whose metric is
+    unmeasured are skipped (not judged)."""
     hits: list[FaultHit] = []
     fired: set[str] = set()
     for rule in rules:
         if rule.id in fired:
             continue
-        name = resolve_metric(rule.metric, side)
-        value = _lookup(metrics, name)
-        if math.isnan(value):
-            continue
-        if name in lower_bounds and rule.op in ("<", "<="):
-            continue
-        if rule.when_metric is not None and not _condition_holds(rule, metrics, side):
-            continue
-        if _OPS[rule.op](value, rule.value):
-            hits.append(FaultHit(rule, value))
-            fired.add(rule.id)
+        for test in rule.any_of:
+            value = _fires(test, metrics, side, lower_bounds)
+            if value is not None:
+                hits.append(FaultHit(rule, value, test))
+                fired.add(rule.id)
+                break
     # A fault that yields to another one fired on this rep is its consequence, not news.
     return [h for h in hits if fired.isdisjoint(h.rule.unless)]
 

@@ -111,14 +111,17 @@ def show(
     for col in ("id", "rule", "severity", "cue", "for the physiotherapist"):
         faults.add_column(col, overflow="fold")
     for f in ex.faults:
-        rule = f"{f.metric} {f.op} {f.value:g}"
-        if f.when_missing == "only":
-            rule += f" (only when {f.when_metric} cannot be measured)"
-        elif f.when_metric:
-            rule += f" (when {f.when_metric} {f.when_op} {f.when_value:g})"
-            if f.when_missing == "fire":
-                rule += " or it cannot be measured"
-        if f.unless:
-            rule += f"; not reported with {', '.join(f.unless)}"
-        faults.add_row(f.id, escape(rule), f.severity, escape(f.cue), escape(f.explanation))
+        for i, t in enumerate(f.any_of):
+            rule = ("or " if i else "") + f"{t.metric} {t.op} {t.value:g}"
+            if t.when_hidden == "only":
+                rule += f" (only when {t.when_metric} cannot be measured)"
+            elif t.when_metric:
+                rule += f" (when {t.when_metric} {t.when_op} {t.when_value:g})"
+                if t.when_hidden == "met":
+                    rule += " or it cannot be measured"
+            if f.unless and i == len(f.any_of) - 1:
+                rule += f"; not reported with {', '.join(f.unless)}"
+            # An alternative's row names the fault again but not its cue and explanation.
+            cue, why = (f.cue, f.explanation) if i == 0 else ("", "")
+            faults.add_row(f.id, escape(rule), f.severity, escape(cue), escape(why))
     console.print(faults)

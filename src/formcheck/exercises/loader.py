@@ -19,9 +19,10 @@ A patient config (``--config patient.toml``) looks like::
     [exercises.bridge.faults.feet_lifting]   # cue, severity, enabled: every rule
     enabled = false
 
-A fault judged by several rules (different metrics) takes its thresholds per
-rule, keyed by the rule's metric; setting ``value`` for all of them at once
-would be ambiguous and is an error.
+A fault judged by several tests (an ``any_of`` rule's alternatives, or several
+rules of one id, each on its own metric) takes its thresholds per test, keyed by
+the test's metric; setting ``value`` for all of them at once would be ambiguous
+and is an error. ``enabled = false`` in a test's table drops that alternative.
 
 Unknown exercises, fault ids, keys or bad values are errors that name the
 offending key; nothing is silently ignored.
@@ -39,7 +40,7 @@ from pydantic import ValidationError
 from formcheck.errors import ConfigError
 from formcheck.exercises import registry
 from formcheck.exercises.registry import exercise_ids, resolve_id
-from formcheck.exercises.schema import ExerciseSpec
+from formcheck.exercises.schema import TEST_KEYS, ExerciseSpec
 
 
 def _format_validation(err: ValidationError, where: str) -> str:
@@ -84,36 +85,74 @@ def _merge(base: dict[str, Any], over: dict[str, Any], path: str) -> dict[str, A
     return out
 
 
-# Keys that belong to one rule's test, as opposed to the fault's cue, severity or switch.
-_RULE_KEYS = frozenset(
-    {"metric", "op", "value", "when_metric", "when_op", "when_value", "when_missing", "unless"}
-)
+# Keys that belong to one test, as opposed to the fault's cue, severity or switch.
+_TEST_KEYS = frozenset(TEST_KEYS)
 
 
-def _rule_change(
+def _tests_of(rule: dict[str, Any]) -> list[dict[str, Any]]:
+    """A raw rule's tests: its ``any_of``, or the rule itself when it is one test."""
+    tests = rule.get("any_of")
+    return list(tests) if isinstance(tests, list) else [rule]
+
+
+def _changed_rule(
     rule: dict[str, Any],
     rules: list[dict[str, Any]],
     change: dict[str, Any],
     path: str,
     table: str,
-) -> dict[str, Any]:
-    """The override for one rule: the fault's shared keys plus its own ``"<metric>"`` table."""
+) -> dict[str, Any] | None:
+    """One rule with the fault's override applied (shared keys, plus each test's own
+    ``"<metric>"`` table); None when it is switched off."""
     fid = rule["id"]
-    metrics = [r["metric"] for r in rules if r["id"] == fid]
+    siblings = [r for r in rules if r["id"] == fid]
+    metrics = [t["metric"] for r in siblings for t in _tests_of(r)]
     shared = {k: v for k, v in change.items() if not isinstance(v, dict)}
     own = {k: v for k, v in change.items() if isinstance(v, dict)}
     unknown = [k for k in own if k not in metrics]
     if unknown:
         raise ConfigError(
-            f"{path}.{fid}.{unknown[0]}: no such rule; the rules of {fid} are: {', '.join(metrics)}"
+            f"{path}.{fid}.{unknown[0]}: no such test; the tests of {fid} are: {', '.join(metrics)}"
         )
-    ambiguous = sorted(_RULE_KEYS & set(shared))
+    ambiguous = sorted(_TEST_KEYS & set(shared))
+    if len(siblings) > 1 and "unless" in shared:
+        ambiguous.append("unless")
     if ambiguous and len(metrics) > 1:
         raise ConfigError(
-            f"{path}.{fid}.{ambiguous[0]}: {fid} is judged by {len(metrics)} rules "
-            f'({", ".join(metrics)}); set it per rule, e.g. [{table}.{fid}."{metrics[0]}"]'
+            f"{path}.{fid}.{ambiguous[0]}: {fid} is judged by {len(metrics)} tests "
+            f'({", ".join(metrics)}); set it per test, e.g. [{table}.{fid}."{metrics[0]}"]'
         )
-    return {**shared, **own.get(rule["metric"], {})}
+    where = f"{path}.{fid}"
+    if "any_of" not in rule:  # one test: its table and the fault's keys alike
+        merged = {**shared, **own.get(rule["metric"], {})}
+        if not _enabled(merged.pop("enabled", True), where):
+            return None
+        return _merge(rule, merged, where)
+    if not _enabled(shared.pop("enabled", True), where):
+        return None
+    tests = []
+    for test in rule["any_of"]:
+        test_change = dict(own.get(test["metric"], {}))
+        if not _enabled(test_change.pop("enabled", True), f'{where}."{test["metric"]}"'):
+            continue
+        stray = sorted(set(test_change) - _TEST_KEYS)
+        if stray:
+            raise ConfigError(
+                f'{where}."{test["metric"]}".{stray[0]}: set it for the whole fault, '
+                f"in [{table}.{fid}]"
+            )
+        test_shared = {k: v for k, v in shared.items() if k in _TEST_KEYS}
+        tests.append(_merge(test, {**test_shared, **test_change}, where))
+    if not tests:
+        return None
+    rest = {k: v for k, v in shared.items() if k not in _TEST_KEYS}
+    return {**_merge(rule, rest, where), "any_of": tests}
+
+
+def _enabled(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}.enabled: expected true or false")
+    return value
 
 
 def apply_overrides(exercise_id: str, overrides: dict[str, Any], source: str) -> ExerciseSpec:
@@ -138,18 +177,15 @@ def apply_overrides(exercise_id: str, overrides: dict[str, Any], source: str) ->
             raise ConfigError(f"{path}.faults.{fid}: expected a table")
     rules = raw.get("faults", [])
     for rule in rules:
-        change = _rule_change(
+        changed = _changed_rule(
             rule,
             rules,
             fault_over.get(rule["id"], {}),
             f"{path}.faults",
             f"exercises.{exercise_id}.faults",
         )
-        enabled = change.pop("enabled", True)
-        if not isinstance(enabled, bool):
-            raise ConfigError(f"{path}.faults.{rule['id']}.enabled: expected true or false")
-        if enabled:
-            faults.append(_merge(rule, change, f"{path}.faults.{rule['id']}"))
+        if changed is not None:
+            faults.append(changed)
     merged["faults"] = faults
     try:
         return ExerciseSpec.model_validate(merged)

@@ -134,29 +134,32 @@ def _expand_sides(signal: str) -> list[str]:
 
 
 def check_rules(ex: ExerciseSpec) -> None:
-    """Every fault rule names a measured metric and a threshold in its plausible range."""
+    """Every fault test names a measured metric and a threshold in its plausible range."""
     signals = signal_quantities(ex)
     for rule in ex.faults:
-        key = f'faults.{rule.id}."{rule.metric}"'
-        for metric, value, field in (
-            (rule.metric, rule.value, "value"),
-            (rule.when_metric, rule.when_value, "when_value"),
-        ):
-            if metric is None:
-                continue
-            try:
-                q = metric_quantity(metric, signals)
-            except ValueError as err:
-                where = "metric" if field == "value" else "when_metric"
-                raise ValueError(f"{key}.{where}: {err}") from None
-            if value is not None and not q.lo <= value <= q.hi:
-                raise ValueError(
-                    f"{key}.{field}: {value:g} is outside the plausible range of {metric} "
-                    f"({q.describe()})"
-                )
-            unit = rule.unit if field == "value" else rule.when_unit
-            if unit is not None and unit != q.unit:
-                raise ValueError(f"{key}.{field}: written in {unit} but {metric} is in {q.unit}")
+        for test in rule.any_of:
+            key = f'faults.{rule.id}."{test.metric}"'
+            for metric, value, field in (
+                (test.metric, test.value, "value"),
+                (test.when_metric, test.when_value, "when_value"),
+            ):
+                if metric is None:
+                    continue
+                try:
+                    q = metric_quantity(metric, signals)
+                except ValueError as err:
+                    where = "metric" if field == "value" else "when_metric"
+                    raise ValueError(f"{key}.{where}: {err}") from None
+                if value is not None and not q.lo <= value <= q.hi:
+                    raise ValueError(
+                        f"{key}.{field}: {value:g} is outside the plausible range of {metric} "
+                        f"({q.describe()})"
+                    )
+                unit = test.unit if field == "value" else test.when_unit
+                if unit is not None and unit != q.unit:
+                    raise ValueError(
+                        f"{key}.{field}: written in {unit} but {metric} is in {q.unit}"
+                    )
 
 
 def check_cues(ex: ExerciseSpec) -> None:

@@ -12,28 +12,30 @@ from pydantic import BaseModel
 
 from formcheck.exercises.quantities import metric_quantity, signal_quantities
 from formcheck.exercises.rules import sentence
-from formcheck.exercises.schema import STRATEGY_PARAMS, ExerciseSpec, FaultRule
+from formcheck.exercises.schema import STRATEGY_PARAMS, ExerciseSpec, FaultRule, FaultTest
 
 
 def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _rule_text(rule: FaultRule, units: dict[str, str]) -> str:
-    text = sentence(rule.metric, rule.op, rule.value, units.get(rule.metric))
-    if rule.when_missing == "only":
-        hidden = rule.when_metric.replace(".", " ", 1) if rule.when_metric else ""
+def _test_text(test: FaultTest, units: dict[str, str]) -> str:
+    text = sentence(test.metric, test.op, test.value, units.get(test.metric))
+    if test.when_hidden == "only":
+        hidden = test.when_metric.replace(".", " ", 1) if test.when_metric else ""
         text += f", only when {hidden} cannot be measured (hidden)"
-    elif rule.when_metric is not None and rule.when_op is not None:
-        assert rule.when_value is not None
-        unit = units.get(rule.when_metric)
-        when = sentence(rule.when_metric, rule.when_op, rule.when_value, unit)
+    elif test.when_metric is not None and test.when_op is not None:
+        assert test.when_value is not None
+        unit = units.get(test.when_metric)
+        when = sentence(test.when_metric, test.when_op, test.when_value, unit)
         text += f", when {when}"
-        if rule.when_missing == "fire":
+        if test.when_hidden == "met":
             text += " or it cannot be measured (hidden)"
-    if rule.unless:
-        text += f"; not reported with {', '.join(rule.unless)}"
     return text
+
+
+def _unless_text(rule: FaultRule) -> str:
+    return f"; not reported with {', '.join(rule.unless)}" if rule.unless else ""
 
 
 def _settings(model: BaseModel, include: frozenset[str] | set[str] | None = None) -> list[str]:
@@ -53,9 +55,10 @@ def markdown(ex: ExerciseSpec) -> str:
     quantities = signal_quantities(ex)
     units: dict[str, str] = {}
     for rule in ex.faults:
-        for metric in (rule.metric, rule.when_metric):
-            if metric is not None:
-                units[metric] = metric_quantity(metric, quantities).unit
+        for test in rule.any_of:
+            for metric in (test.metric, test.when_metric):
+                if metric is not None:
+                    units[metric] = metric_quantity(metric, quantities).unit
     p = ex.prescription
     lines = [
         f"# {ex.name} (`{ex.id}`)",
@@ -140,18 +143,22 @@ def markdown(ex: ExerciseSpec) -> str:
     for fid in ex.fault_ids():
         rules = [r for r in ex.faults if r.id == fid]
         first = rules[0]
+        # Each alternative as a sentence; a rule's `unless` follows its last one.
+        tests = [
+            _test_text(t, units) + (_unless_text(r) if i == len(r.any_of) - 1 else "")
+            for r in rules
+            for i, t in enumerate(r.any_of)
+        ]
         lines += [
             f"### {fid} ({first.severity})",
             "",
             f"Cue: \u201c{first.cue}\u201d",
             "",
-            "Fires when "
-            + ("any of:" if len(rules) > 1 else "")
-            + ("" if len(rules) > 1 else _rule_text(first, units) + "."),
+            "Fires when " + ("any of:" if len(tests) > 1 else tests[0] + "."),
         ]
-        if len(rules) > 1:
+        if len(tests) > 1:
             lines.append("")
-            lines += [f"- {_rule_text(r, units)}" for r in rules]
+            lines += [f"- {t}" for t in tests]
         lines.append("")
         for explanation in dict.fromkeys(r.explanation for r in rules):
             lines += [f"> {explanation}", ""]

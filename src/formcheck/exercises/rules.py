@@ -1,10 +1,12 @@
 """The fault rules as a physiotherapist reads them: ``peak hip_extension < 165 deg``.
 
-A definition writes each rule as one sentence, ``rule = "<stat> <signal> <op> <number>
+A definition writes each test as one sentence, ``rule = "<stat> <signal> <op> <number>
 <unit>"`` (or ``"<timing> <op> <number> s"``), and its condition as ``when = "..."`` in
-the same form. They are read into the schema's fields (metric, op, value, unit) when
-the file is loaded, so a patient config still overrides a rule's ``value`` keyed by
-its metric, and written back in the same form by ``formcheck exercises show``.
+the same form (or just ``"<stat> <signal>"`` with ``when_hidden = "only"``: judged only
+while that is hidden). A fault with alternatives lists its tests in ``any_of``. They are
+read into the schema's fields (metric, op, value, unit) when the file is loaded, so a
+patient config still overrides a test's ``value`` keyed by its metric, and written back
+in the same form by ``formcheck exercises show``.
 """
 
 from __future__ import annotations
@@ -46,8 +48,53 @@ def sentence(metric: str, op: str, value: float, unit: str | None) -> str:
     return f"{subject} {op} {value:g}" + (f" {unit}" if unit else "")
 
 
+_METRIC = re.compile(r"^\s*(?P<stat>[a-z_]+)[ .](?P<signal>[a-z_{}0-9]+)\s*$")
+
+
+def parse_metric(text: str) -> str:
+    """``"hold_max arm_raise_{side}"`` -> "hold_max.arm_raise_{side}" (a ``when`` that names
+    only what may be hidden, for ``when_hidden = "only"``)."""
+    m = _METRIC.match(text)
+    if m is None:
+        raise ValueError(
+            f"cannot read {text!r}: write '<stat> <signal>', e.g. 'hold_max arm_raise'"
+        )
+    return f"{m['stat']}.{m['signal']}"
+
+
+def _read_test(test: dict[str, Any], where: str) -> dict[str, Any]:
+    """One test's ``rule``/``when`` sentences read into fields."""
+    test = dict(test)
+    for key, fields in (
+        ("rule", ("metric", "op", "value", "unit")),
+        ("when", ("when_metric", "when_op", "when_value", "when_unit")),
+    ):
+        if key not in test:
+            continue
+        clash = [f for f in fields if f in test]
+        if clash:
+            raise ValueError(f"{where}: write either {key} or {clash[0]}, not both")
+        text = test.pop(key)
+        if not isinstance(text, str):
+            raise ValueError(
+                f"{where}.{key}: expected a sentence such as 'peak hip_angle < 165 deg'"
+            )
+        try:
+            if key == "when" and test.get("when_hidden") == "only":
+                test["when_metric"] = parse_metric(text)
+                continue
+            parsed = parse(text)
+        except ValueError as err:
+            raise ValueError(f"{where}.{key}: {err}") from None
+        for name, value in zip(fields, parsed, strict=True):
+            if value is not None:
+                test[name] = value
+    return test
+
+
 def read_faults(raw: dict[str, Any]) -> dict[str, Any]:
-    """A definition's raw table with each ``rule``/``when`` sentence read into fields."""
+    """A definition's raw table with each ``rule``/``when`` sentence read into fields
+    (in a rule of one test, and in each test of a rule's ``any_of``)."""
     faults = raw.get("faults")
     if not isinstance(faults, list):
         return raw
@@ -56,30 +103,17 @@ def read_faults(raw: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(rule, dict):
             out.append(rule)
             continue
-        rule = dict(rule)
         where = f"faults[{i}] ({rule.get('id', '?')})"
-        for key, fields in (
-            ("rule", ("metric", "op", "value", "unit")),
-            ("when", ("when_metric", "when_op", "when_value", "when_unit")),
-        ):
-            if key not in rule:
-                continue
-            clash = [f for f in fields if f is not None and f in rule]
-            if clash:
-                raise ValueError(f"{where}: write either {key} or {clash[0]}, not both")
-            text = rule.pop(key)
-            if not isinstance(text, str):
-                raise ValueError(
-                    f"{where}.{key}: expected a sentence such as 'peak hip_angle < 165 deg'"
-                )
-            try:
-                parsed = parse(text)
-            except ValueError as err:
-                raise ValueError(f"{where}.{key}: {err}") from None
-            for name, value in zip(fields, parsed, strict=True):
-                if name is not None and value is not None:
-                    rule[name] = value
-        out.append(rule)
+        tests = rule.get("any_of")
+        if isinstance(tests, list):
+            rule = dict(rule)
+            rule["any_of"] = [
+                _read_test(t, f"{where}.any_of[{j}]") if isinstance(t, dict) else t
+                for j, t in enumerate(tests)
+            ]
+            out.append(rule)
+        else:
+            out.append(_read_test(rule, where))
     return {**raw, "faults": out}
 
 

@@ -269,58 +269,100 @@ class CountingSpec(_Strict):
         return self
 
 
-class FaultRule(_Strict):
-    """A fault: a per-rep metric compared with a threshold.
+# The keys of one test; a rule written without `any_of` is one test.
+TEST_KEYS = (
+    "metric", "op", "value", "unit",
+    "when_metric", "when_op", "when_value", "when_unit", "when_hidden",
+)  # fmt: skip
+
+
+class FaultTest(_Strict):
+    """One test of a fault: a per-rep metric compared with a threshold, perhaps only when a
+    second metric meets a condition.
 
     ``metric`` is ``<stat>.<signal>`` with stat one of peak, max, min, mean,
     range, rise, drop, hold_mean, hold_max, hold_rise (hold mean minus the value at
     the rep's start), or a timing: lift_s, hold_s, lower_s, duration_s. A definition
     writes it as one sentence, ``rule = "peak hip_angle < 165 deg"`` (exercises/rules.py);
     the metric must exist and the threshold lie in its plausible range
-    (exercises/quantities.py).
-    ``{side}`` and ``{other}`` in a metric name become the rep's side and the
-    opposite side (bird-dog). ``when_*`` restricts the rule to reps where a
-    second metric satisfies a condition (e.g. arms reaching forward); ``unless``
-    yields to other faults on the same rep. Several
-    rules may share one id (any of them fires it). A rule whose metric could
-    not be measured in a rep (landmark hidden, rep cut by the clip's end) is
-    not judged rather than guessed.
+    (exercises/quantities.py). ``{side}`` and ``{other}`` in a metric name become the
+    rep's side and the opposite side (bird-dog). ``when`` restricts the test to reps
+    where a second metric meets a condition (e.g. arms reaching forward).
     """
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     metric: str
     op: Op
     value: float
     unit: str | None = Field(None, description="The threshold's unit, checked against the metric's")
-    when_unit: str | None = None
-    severity: Literal["info", "warning", "error"] = "warning"
-    cue: str
-    explanation: str
     when_metric: str | None = None
     when_op: Op | None = None
     when_value: float | None = None
-    when_missing: Literal["skip", "fire", "only"] = Field(
+    when_unit: str | None = None
+    when_hidden: Literal["skip", "met", "only"] = Field(
         "skip",
-        description="If the when_metric could not be measured: skip the rule (default), or "
-        "judge the rule without the condition ('fire'); 'only' judges the rule only then "
-        "(e.g. the raised arm hidden behind the body), and needs no when_op/when_value",
+        description="If the when metric cannot be measured (its limb hidden from the camera, "
+        "or out of the picture): skip the test (default), count the condition as met ('met'); "
+        "or 'only': judge the test only then (e.g. the raised arm hidden behind the body), "
+        "with `when` naming just the hidden metric",
     )
+
+    @model_validator(mode="after")
+    def _check_when(self) -> FaultTest:
+        if self.when_hidden == "only":
+            if self.when_metric is None or self.when_op is not None:
+                raise ValueError(
+                    "when_hidden = 'only' needs `when` to name just the hidden metric, "
+                    "e.g. 'hold_max arm_raise_{side}'"
+                )
+            return self
+        parts = (self.when_metric, self.when_op, self.when_value)
+        if any(p is not None for p in parts) and not all(p is not None for p in parts):
+            raise ValueError("when_metric, when_op and when_value go together")
+        if self.when_hidden == "met" and self.when_metric is None:
+            raise ValueError("when_hidden = 'met' needs a `when` condition")
+        return self
+
+
+class FaultRule(_Strict):
+    """A named fault: one test, or several alternatives in ``any_of`` (any one fires it).
+
+    A physiotherapist reads one rule per fault: ``same_side`` is one rule whose
+    alternatives each say how a hidden arm is judged (``when_hidden``), rather than
+    several rules that happen to share an id. A rule written without ``any_of`` (its
+    test's keys at the top) is a rule of one test. Several rules may still share an id
+    when each needs its own cue (any of them fires it). ``unless`` yields to other
+    faults on the same rep. A test whose metric could not be measured in a rep
+    (landmark hidden, rep cut by the clip's end) is not judged rather than guessed.
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    any_of: tuple[FaultTest, ...] = Field(
+        ...,
+        min_length=1,
+        description="The tests, in order; the first that fires gives the reported value",
+    )
+    severity: Literal["info", "warning", "error"] = "warning"
+    cue: str
+    explanation: str
     unless: tuple[str, ...] = Field(
         (),
         description="Fault ids that take precedence: if one of them fires on the same rep, "
         "this one is not reported (it is their consequence, not a second mistake)",
     )
 
-    @model_validator(mode="after")
-    def _check_when(self) -> FaultRule:
-        if self.when_missing == "only":
-            if self.when_metric is None or (self.when_op is None) != (self.when_value is None):
-                raise ValueError("when_missing = 'only' needs a when_metric")
-            return self
-        parts = (self.when_metric, self.when_op, self.when_value)
-        if any(p is not None for p in parts) and not all(p is not None for p in parts):
-            raise ValueError("when_metric, when_op and when_value go together")
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _one_test(cls, data: object) -> object:
+        # A rule of one test: its keys at the top, gathered into a one-item any_of.
+        if not isinstance(data, dict) or "any_of" in data:
+            if isinstance(data, dict):
+                stray = [k for k in TEST_KEYS if k in data]
+                if stray:
+                    raise ValueError(f"{stray[0]}: write it in each any_of item, not beside any_of")
+            return data
+        test = {k: data[k] for k in TEST_KEYS if k in data}
+        rest = {k: v for k, v in data.items() if k not in TEST_KEYS}
+        return {**rest, "any_of": [test]}
 
 
 class PrescriptionSpec(_Strict):
@@ -477,16 +519,17 @@ class ExerciseSpec(_Strict):
             if missing:
                 raise ValueError(f"consensus signal {name!r} uses undefined signal(s) {missing}")
             known.add(name)
-        # Overrides address a fault's rules by metric, so no two rules of a fault share one.
+        # Overrides address a fault's tests by metric, so no two tests of a fault share one.
         seen: set[tuple[str, str]] = set()
         ids = {rule.id for rule in self.faults}
         for rule in self.faults:
             unknown = [u for u in rule.unless if u not in ids or u == rule.id]
             if unknown:
                 raise ValueError(f"fault {rule.id!r}: unless names no other fault: {unknown}")
-            if (rule.id, rule.metric) in seen:
-                raise ValueError(f"fault {rule.id!r} has two rules on {rule.metric!r}")
-            seen.add((rule.id, rule.metric))
+            for test in rule.any_of:
+                if (rule.id, test.metric) in seen:
+                    raise ValueError(f"fault {rule.id!r} has two tests on {test.metric!r}")
+                seen.add((rule.id, test.metric))
         names = set(self.signal_names())
         if self.counting.signal not in names:
             raise ValueError(f"counting.signal {self.counting.signal!r} is not a defined signal")

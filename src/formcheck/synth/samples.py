@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -21,29 +22,22 @@ class Sample:
     tags: tuple[str, ...] = field(default=())
 
 
-# Short clips, side-on, one clean clip per exercise and one per main fault. Faulty clips
-# keep their first rep clean where there is more than one, so a checker can be tested
-# for "found where injected, quiet elsewhere".
-SAMPLES: tuple[Sample, ...] = (
-    Sample("bridge_clean", ClipSpec("bridge", reps=3, seed=11)),
-    Sample("bridge_sagging_hips", ClipSpec("bridge", reps=3, seed=12, fault="sagging_hips",
-                                           fault_reps=(2, 3))),
-    # One hold of the prescribed 10 s each: shorter holds are themselves a fault.
-    Sample("pelvic_tilt_clean", ClipSpec("pelvic_tilt", reps=1, seed=21, hold_s=10.0)),
-    Sample("pelvic_tilt_buttocks_lifting", ClipSpec("pelvic_tilt", reps=1, seed=22, hold_s=10.0,
-                                                    fault="buttocks_lifting")),
-    Sample("cat_cow_clean", ClipSpec("cat_cow", reps=2, seed=31)),
-    Sample("cat_cow_small_range", ClipSpec("cat_cow", reps=2, seed=32, fault="small_range",
-                                           fault_reps=(2,))),
-    Sample("childs_pose_clean", ClipSpec("childs_pose", seed=41, hold_s=5.0)),
-    Sample("childs_pose_hips_off_heels", ClipSpec("childs_pose", seed=42, hold_s=5.0,
-                                                  fault="hips_off_heels")),
-    Sample("bird_dog_clean", ClipSpec("bird_dog", reps=2, seed=51)),
-    Sample("bird_dog_trunk_rotation", ClipSpec("bird_dog", reps=2, seed=52,
-                                               fault="trunk_rotation", fault_reps=(2,))),
-    Sample("bird_dog_same_side", ClipSpec("bird_dog", reps=2, seed=53, fault="same_side",
-                                          fault_reps=(2,))),
-)  # fmt: skip
+def samples() -> tuple[Sample, ...]:
+    """Every exercise script's declared sample clips (its ``samples``: name -> ClipSpec
+    settings), in programme order, so adding an exercise edits no list here.
+
+    Short clips, side-on, one clean clip per exercise and one per main fault. Faulty
+    clips keep their first rep clean where there is more than one, so a checker can be
+    tested for "found where injected, quiet elsewhere".
+    """
+    from formcheck.synth.exercises import script_for, scripted_ids
+
+    out = []
+    for exercise in scripted_ids():
+        declared: dict[str, dict[str, Any]] = getattr(script_for(exercise), "samples", {})
+        for name, settings in declared.items():
+            out.append(Sample(name, ClipSpec(exercise, **settings)))
+    return tuple(out)
 
 
 def contact_sheet(spec: ClipSpec, cols: int = 4, rows: int = 3, tile: int = 320) -> np.ndarray:
@@ -71,7 +65,7 @@ def make_samples(
     ``only`` limits the run to the named samples (and their exercises' sheets).
     """
     written = []
-    chosen = [s for s in SAMPLES if not only or s.name in only]
+    chosen = [s for s in samples() if not only or s.name in only]
     for sample in chosen:
         path = video_dir / f"{sample.name}.mp4"
         clip = plan_clip(sample.spec)

@@ -18,6 +18,15 @@ levels = (0.0, 1.0)
 suite_reps = 4  # reps in a synthetic-suite clip
 suite_fault_reps = (2, 4, 6)  # the suite injects the fault into every other rep
 
+# The committed sample clips (synth/samples.py): name -> ClipSpec settings.
+samples = {
+    "bird_dog_clean": {"reps": 2, "seed": 51},
+    "bird_dog_trunk_rotation": {
+        "reps": 2, "seed": 52, "fault": "trunk_rotation", "fault_reps": (2,)
+    },
+    "bird_dog_same_side": {"reps": 2, "seed": 53, "fault": "same_side", "fault_reps": (2,)},
+}  # fmt: skip
+
 ROLL_DEG = 18.0
 OTHER = {"l": "r", "r": "l"}
 

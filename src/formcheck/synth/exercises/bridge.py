@@ -16,6 +16,12 @@ levels = (0.0, 1.0)
 suite_reps = 4  # reps in a synthetic-suite clip
 suite_fault_reps = (2, 4, 6)  # the suite injects the fault into every other rep
 
+# The committed sample clips (synth/samples.py): name -> ClipSpec settings.
+samples = {
+    "bridge_clean": {"reps": 3, "seed": 11},
+    "bridge_sagging_hips": {"reps": 3, "seed": 12, "fault": "sagging_hips", "fault_reps": (2, 3)},
+}
+
 # Hip flexion at the top of the lift, and lumbar flexion (negative: extension).
 # A sagging lift stops about half-way: the hips leave the floor but stay well short
 # of the shoulder-knee line (about 155 deg against 180).

@@ -15,6 +15,12 @@ default_reps = 2
 levels = (-1.0, 1.0)  # -1 cow, +1 cat
 suite_fault_reps = (2, 4, 6)  # the suite injects the fault into every other cycle
 
+# The committed sample clips (synth/samples.py): name -> ClipSpec settings.
+samples = {
+    "cat_cow_clean": {"reps": 2, "seed": 31},
+    "cat_cow_small_range": {"reps": 2, "seed": 32, "fault": "small_range", "fault_reps": (2,)},
+}
+
 SMALL = 0.3
 # Full-range angles at the cat (+1); the cow (-1) mirrors them with these scales.
 CAT = {"lumbar_flex": 22.0, "thoracic_flex": 24.0, "neck_flex": 30.0, "pelvis_tilt": 12.0}

@@ -14,6 +14,12 @@ faults = ("hips_off_heels", "arms_bent")
 default_reps = 1
 levels = (0.0, 1.0)
 
+# The committed sample clips (synth/samples.py): name -> ClipSpec settings.
+samples = {
+    "childs_pose_clean": {"seed": 41, "hold_s": 5.0},
+    "childs_pose_hips_off_heels": {"seed": 42, "hold_s": 5.0, "fault": "hips_off_heels"},
+}
+
 DEFAULT_HOLD_S = 8.0
 KNEE_FULL = {"clean": 162.0, "arms_bent": 162.0, "hips_off_heels": 115.0}
 HIP_FULL = {"clean": 140.0, "arms_bent": 140.0, "hips_off_heels": 105.0}

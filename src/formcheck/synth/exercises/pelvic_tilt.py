@@ -16,6 +16,15 @@ default_reps = 3
 levels = (0.0, 1.0)
 suite_reps = 2  # 10 s holds: two keep a synthetic-suite clip under 30 s
 
+# The committed sample clips (synth/samples.py): one hold of the prescribed 10 s each, as
+# shorter holds are themselves a fault.
+samples = {
+    "pelvic_tilt_clean": {"reps": 1, "seed": 21, "hold_s": 10.0},
+    "pelvic_tilt_buttocks_lifting": {
+        "reps": 1, "seed": 22, "hold_s": 10.0, "fault": "buttocks_lifting"
+    },
+}  # fmt: skip
+
 TILT_DEG = 12.0
 DEFAULT_HOLD_S = 10.0
 SHORT_HOLD_S = 2.0
