@@ -121,3 +121,31 @@ def test_a_rise_still_under_way_when_the_clip_ends_is_partial() -> None:
     found = segment(t, u, BRIDGE)
     assert len(found.counted) == 1
     assert found.partial == 1 and found.reps[-1].cut
+
+
+TILT = builtin("pelvic_tilt").counting
+# Three short tilts of 16 units (the tilt index), 1.4 s each, 3.5 s apart, from a rest at 0.
+TILTS = [(1.9, 0), (2.2, 16), (3.6, 16), (3.9, 0), (5.4, 0), (5.7, 16), (7.1, 16), (7.4, 0),
+         (8.9, 0), (9.2, 16), (10.6, 16), (10.9, 0), (12.0, 0)]  # fmt: skip
+
+
+def test_the_tracks_first_frames_are_no_rest_to_rise_from() -> None:
+    # MediaPipe's track starts from the detector's box and settles on the body in a few
+    # frames: the shared tabletop tilt clip opens 8-9 units below the rest it keeps, half
+    # its tilts' size. The first tilt, risen from the rest seen after that, counts.
+    t, u = _signal([(0.0, -10), (0.3, 0), *TILTS], 30, noise=0.3)
+    found = segment(t, u, TILT)
+    assert len(found.counted) == 3
+    assert found.partial == 0
+    assert found.counted[0].start_s == pytest.approx(1.9, abs=0.3)
+
+
+def test_a_rep_rising_from_the_first_frames_still_counts() -> None:
+    # No settled rest before it (a continuous bridge filmed from its first frame, as the
+    # second set's bridge clip): the rise is measured from the clip's first frames.
+    knots = [(0.0, 140), (0.1, 140), (0.7, 178), (1.7, 178), (2.5, 140), (3.0, 140),
+             (3.8, 178), (4.6, 178), (5.4, 140), (6.0, 140)]  # fmt: skip
+    t, u = _signal(knots, 30, noise=1.0)
+    found = segment(t, u, BRIDGE)
+    assert len(found.counted) == 2
+    assert found.partial == 0

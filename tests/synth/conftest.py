@@ -11,6 +11,7 @@ from formcheck.landmarks import Landmark, Side
 from formcheck.synth import ClipSpec, plan_clip
 from formcheck.synth.groundtruth import image_angles
 from formcheck.synth.render import Clip
+from formcheck.types import Frame
 
 NEAR_JOINTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
 
@@ -58,17 +59,16 @@ class Detection:
 
 
 def run_mediapipe(clip: Clip) -> np.ndarray:
-    mp = pytest.importorskip("mediapipe")
-    import cv2
+    """The bundled full model in VIDEO mode (tracking), as the analysis runs it."""
+    backend = pytest.importorskip("formcheck.pose.mediapipe_backend")
 
-    w, h = clip.spec.width, clip.spec.height
     out = np.full((len(clip.poses), 33, 2), np.nan)
-    with mp.solutions.pose.Pose(static_image_mode=False, model_complexity=1) as pose:
-        for i, frame in enumerate(clip.frames()):
-            result = pose.process(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
-            if result.pose_landmarks:
+    with backend.MediaPipePoseEstimator(watch_every_s=None) as estimator:
+        for i, image in enumerate(clip.frames()):
+            pose = estimator.estimate(Frame(image, i / clip.spec.fps, i))
+            if pose.detected:
                 # MediaPipe's normalised coordinates put pixel centres at +0.5.
-                out[i] = [[p.x * w - 0.5, p.y * h - 0.5] for p in result.pose_landmarks.landmark]
+                out[i] = pose.xy - 0.5
     return out
 
 

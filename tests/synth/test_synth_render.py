@@ -1,7 +1,8 @@
 """Renders are deterministic, and MediaPipe sees the avatar where the truth says it is.
 
-The MediaPipe checks run the legacy ``mp.solutions.pose`` (pose_landmark_full) over one
-short clip per exercise, rendered once per session (see conftest.py).
+The MediaPipe checks run the bundled full model (VIDEO mode, as the analysis does; mediapipe
+1.x has no legacy ``mp.solutions``) over one short clip per exercise, rendered once per
+session (see conftest.py).
 """
 
 from __future__ import annotations

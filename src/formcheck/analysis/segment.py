@@ -50,6 +50,12 @@ REST_PERCENTILE = 5.0
 # (folded face-down, say): getting up and back into the position takes longer.
 LEFT_POSITION_S = 0.5
 OPENING_S = 1.5  # the clip's opening level: its first second and a half (the model settles first)
+# MediaPipe's VIDEO mode starts a track from the person detector's box and takes a few frames
+# to settle on the body (4-5 frames at 30 fps on the shared clips; IMAGE mode, which starts
+# from the detector every frame, shows no such drift), and the smoothing spreads that over a
+# few tenths of a second: a run's first half second is no rest for a rep to rise from
+# when the body is seen at rest after it.
+SETTLE_S = 0.5
 
 
 @dataclass
@@ -187,6 +193,7 @@ def _segment_run(
     if n < 3:
         return []
     need = abs(spec.top)
+    settle = round(SETTLE_S / GRID_S)
 
     def near_rest(level: float, top: float) -> bool:
         """At the clip's edge, a level is the rest only if near the clip's rest, either way."""
@@ -204,6 +211,14 @@ def _segment_run(
         left_from = peaks[k - 1] if k > 0 else 0
         right_to = peaks[k + 1] if k + 1 < len(peaks) else n - 1
         li = left_from + int(np.argmin(y[left_from : p + 1]))
+        if k == 0 and p > settle:
+            # At a run's opening (the clip's, or a gap's end, where the track starts again)
+            # the model's first frames can sit far from where the body rests: the rise is
+            # measured from the rest seen once they settle, if there is one (a rep rising
+            # from the first frames keeps its lowest point).
+            settled = settle + int(np.argmin(y[settle : p + 1]))
+            if near_rest(float(y[settled]), top):
+                li = settled
         ri = p + int(np.argmin(y[p : right_to + 1]))
         rise_l, rise_r = top - y[li], top - y[ri]
         start_i = _last_at_or_below(y, li, p, y[li] + ARRIVE * rise_l)

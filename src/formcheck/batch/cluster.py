@@ -3,8 +3,8 @@
 Why Dask distributed rather than Ray:
 
 * It is pure Python on PyPI (``pip install "dask[distributed]"``) with wheels
-  for every platform and Python version we support and no pin on numpy, which
-  matters because mediapipe 0.10.21 holds numpy below 2. Ray ships large
+  for every platform and Python version we support and no pin on numpy, so it
+  sits next to whatever numpy the rest of a clinic's stack uses. Ray ships large
   binary wheels that lag new Pythons and brings its own object store and
   dashboard daemons a clinic IT department has to run.
 * A cluster is two commands a clinic can type: ``dask scheduler`` on one

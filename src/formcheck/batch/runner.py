@@ -27,6 +27,7 @@ from formcheck.batch.jobs import Job, KeyedJob, prepare
 from formcheck.batch.store import Store
 from formcheck.batch.tables import collect, write_tables
 from formcheck.batch.worker import Outcome, Task
+from formcheck.pose.models import model_argument
 from formcheck.report.atomic import atomic_write_text
 
 
@@ -34,7 +35,7 @@ from formcheck.report.atomic import atomic_write_text
 class BatchOptions:
     out: Path
     workers: int = 0  # 0: one per available core
-    model_path: Path | None = None
+    model_path: str | Path | None = None  # lite/full/heavy or a .task file
     cluster: str | None = None
     rescore: bool = False  # ignore finished results and score everything again
     pose_cache: bool = True
@@ -75,26 +76,21 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def model_id_for(model_path: Path | None) -> str:
+def model_id_for(model_path: str | Path | None) -> str:
     """The model id a worker will report, known here without loading the model."""
-    from formcheck.pose.mediapipe_backend import (
-        DEFAULT_MODEL_ID,
-        _read_model_file,
-        model_id_for_file,
-    )
+    from formcheck.pose.models import model_id_of
 
-    if model_path is None:
-        return DEFAULT_MODEL_ID
-    return model_id_for_file(model_path, _read_model_file(model_path))
+    return model_id_of(model_path)
 
 
 def run_batch(jobs: list[Job], opts: BatchOptions, console: Console | None = None) -> BatchResult:
     """Score ``jobs``; KeyboardInterrupt is caught: finished results and tables are kept."""
     console = console or Console(stderr=True)
+    model_id = model_id_for(opts.model_path)  # a missing model fails before --out is made
     store = Store(opts.out)
     opts.out.mkdir(parents=True, exist_ok=True)
     store.sweep()  # before any worker starts writing pose-cache files
-    kjobs = prepare(jobs, model_id_for(opts.model_path), stride=opts.stride)
+    kjobs = prepare(jobs, model_id, stride=opts.stride)
     result = BatchResult(clips=len(kjobs))
     todo = [k for k in kjobs if opts.rescore or not store.is_done(k.key)]
     result.skipped = len(kjobs) - len(todo)
@@ -187,7 +183,7 @@ def _task(kjob: KeyedJob, opts: BatchOptions) -> Task:
         patient=job.patient,
         config=str(job.config.resolve()) if job.config else None,
         cache=str(cache.resolve()) if cache else None,
-        model_path=str(opts.model_path.resolve()) if opts.model_path else None,
+        model_path=model_argument(opts.model_path),
         model_id=kjob.model_id,
         content_sha=kjob.content_sha,
         stride=opts.stride,
@@ -204,7 +200,7 @@ def _engine(tasks: list[Task], opts: BatchOptions) -> Iterator[Outcome]:
     from formcheck.batch.local import run_local
 
     workers = opts.workers or default_workers()
-    return run_local(tasks, workers, str(opts.model_path) if opts.model_path else None)
+    return run_local(tasks, workers, model_argument(opts.model_path))
 
 
 def _progress(console: Console, *, disable: bool) -> Progress:

@@ -109,7 +109,7 @@ def analyze(
     model: Annotated[
         Path | None,
         typer.Option(
-            help="A PoseLandmarker .task bundle (default: the full model in the mediapipe wheel)."
+            help="Pose model: lite, full (default), heavy (once built) or a .task bundle."
         ),
     ] = None,
     json_out: Annotated[

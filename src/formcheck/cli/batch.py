@@ -59,7 +59,10 @@ def batch(
         typer.Option(help="Dask scheduler address (tcp://host:8786) to run the clips on."),
     ] = None,
     model: Annotated[
-        Path | None, typer.Option(help="A PoseLandmarker .task bundle (default: the full model).")
+        Path | None,
+        typer.Option(
+            help="Pose model: lite, full (default), heavy (once built) or a .task bundle."
+        ),
     ] = None,
     rescore: Annotated[
         bool, typer.Option("--rescore", help="Score again clips already scored.")

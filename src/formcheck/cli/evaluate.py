@@ -62,7 +62,12 @@ def eval_command(
     cache: Annotated[
         Path | None, typer.Option(help="Pose cache folder: re-scoring skips the model.")
     ] = None,
-    model: Annotated[Path | None, typer.Option(help="A PoseLandmarker .task bundle.")] = None,
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            help="Pose model: lite, full (default), heavy (once built) or a .task bundle."
+        ),
+    ] = None,
     config: Annotated[Path | None, typer.Option(help="Patient config (TOML) to evaluate.")] = None,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Write all scores as JSON.")
@@ -79,11 +84,13 @@ def eval_command(
     from formcheck.eval.metrics import overall
     from formcheck.eval.runner import evaluate, markdown_table, scores_to_json
     from formcheck.exercises.loader import load_config
+    from formcheck.pose.models import model_id_of
     from formcheck.report.atomic import atomic_write_text
 
     with user_errors():
         check_outputs([json_out, markdown], force)
         load_config(config)  # fail early on a bad config
+        model_id_of(model)  # and on a missing model, before every clip fails on it
         clips = [c for p in labels for c in load_labels(p)]
         with _progress(quiet) as progress:
             task = progress.add_task("evaluating", total=len(clips))

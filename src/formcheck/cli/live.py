@@ -69,7 +69,10 @@ def live(
         Path | None, typer.Option(help="Patient config (TOML) with prescriptions and thresholds.")
     ] = None,
     model: Annotated[
-        Path | None, typer.Option(help="A PoseLandmarker .task bundle (default: full model).")
+        Path | None,
+        typer.Option(
+            help="Pose model: lite, full (default), heavy (once built) or a .task bundle."
+        ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No sound.")] = False,
     headless: Annotated[

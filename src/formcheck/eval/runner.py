@@ -14,14 +14,17 @@ from formcheck.eval.labels import LabelledClip
 from formcheck.eval.metrics import ClipScore, Overall, score_clip
 from formcheck.exercises.loader import PatientConfig
 from formcheck.pipeline import file_sha256
-
-DEFAULT_MODEL_TAG = "default"
+from formcheck.pose.models import DEFAULT_MODEL, bundled_model_id, is_model_name
 
 
 def _cache_file(cache: Path, clip: Path, model: Path | None) -> Path:
     # Streamed hash (the pipeline's): a long clip is not read into memory at once.
     h = file_sha256(clip)[:20]
-    tag = DEFAULT_MODEL_TAG if model is None else file_sha256(model)[:8]
+    if model is None or is_model_name(model):
+        # A bundled model and the mediapipe that ran it: another runtime gets its own entry.
+        tag = bundled_model_id(str(model or DEFAULT_MODEL)).replace("mediapipe-pose-", "")
+    else:
+        tag = file_sha256(model)[:8]
     return cache / f"{h}-{tag}.npz"
 
 

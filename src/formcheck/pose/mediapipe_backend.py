@@ -1,9 +1,9 @@
 """MediaPipe PoseLandmarker backend: the only module in formcheck that imports mediapipe.
 
 Runs the Tasks API ``PoseLandmarker`` in VIDEO mode (it tracks the person from
-frame to frame). The default model is the full BlazePose model from the
-mediapipe wheel, bundled in memory (see :mod:`formcheck.pose.bundle`); any
-official ``pose_landmarker_{lite,full,heavy}.task`` file can be given instead.
+frame to frame). The model is one of the bundles shipped with formcheck
+(``lite``, ``full`` by default, ``heavy`` once built; see
+:mod:`formcheck.pose.models`) or any PoseLandmarker ``.task`` file.
 Models are never downloaded.
 
 Two people: tracking one person (``num_poses=1``) costs least (44 fps here on
@@ -18,7 +18,6 @@ says so.
 
 from __future__ import annotations
 
-import hashlib
 from contextlib import nullcontext
 from pathlib import Path
 from types import TracebackType
@@ -31,11 +30,11 @@ from mediapipe.tasks.python.core.base_options import BaseOptions
 
 from formcheck.errors import ModelError
 from formcheck.landmarks import NUM_LANDMARKS
-from formcheck.pose.bundle import build_default_bundle
+from formcheck.pose.models import DEFAULT_MODEL, bundled_model_id, load_model
 from formcheck.pose.native_logs import native_logs_quieted
 from formcheck.types import Frame, PoseFrame
 
-DEFAULT_MODEL_ID = f"mediapipe-pose-full@{mp.__version__}"
+DEFAULT_MODEL_ID = bundled_model_id(DEFAULT_MODEL)
 
 _LEFT_HIP, _RIGHT_HIP = 23, 24
 # Two poses whose hip centres are closer than this (share of the image width)
@@ -44,21 +43,6 @@ _SAME_PERSON = 0.08
 # Warn about a second person only when seen this often: one stray detection
 # (a poster, a shadow) is not worth a warning.
 _MIN_SECOND_PERSON_CHECKS = 2
-
-
-def model_id_for_file(path: Path, data: bytes) -> str:
-    """``"<file stem>#<sha256[:12]>"``: names a user-given model by name and content."""
-    return f"{path.stem}#{hashlib.sha256(data).hexdigest()[:12]}"
-
-
-def _read_model_file(path: Path) -> bytes:
-    path = Path(path)
-    if not path.is_file():
-        raise ModelError(f"model file not found: {path}")
-    data = path.read_bytes()
-    if not data.startswith(b"PK"):
-        raise ModelError(f"{path} is not a PoseLandmarker .task bundle (a zip file)")
-    return data
 
 
 def _hip_centre(landmarks: list) -> np.ndarray:
@@ -81,7 +65,8 @@ class MediaPipePoseEstimator:
     """MediaPipe PoseLandmarker in VIDEO mode, one person by default.
 
     Args:
-        model_path: a ``.task`` bundle; ``None`` uses the full model from the wheel.
+        model_path: ``"lite"``, ``"full"`` or ``"heavy"`` (a bundled model) or a
+            ``.task`` file; ``None`` is the bundled full model.
         num_poses: people to look for; only the first is returned in ``PoseFrame``.
         min_pose_detection_confidence, min_pose_presence_confidence,
         min_tracking_confidence: MediaPipe's thresholds, each in [0, 1].
@@ -97,7 +82,7 @@ class MediaPipePoseEstimator:
 
     def __init__(
         self,
-        model_path: Path | None = None,
+        model_path: str | Path | None = None,
         *,
         num_poses: int = 1,
         min_pose_detection_confidence: float = 0.5,
@@ -106,12 +91,7 @@ class MediaPipePoseEstimator:
         output_segmentation_masks: bool = False,
         watch_every_s: float | None = 1.0,
     ) -> None:
-        if model_path is None:
-            bundle = build_default_bundle()
-            self._model_id = DEFAULT_MODEL_ID
-        else:
-            bundle = _read_model_file(Path(model_path))
-            self._model_id = model_id_for_file(Path(model_path), bundle)
+        bundle, self._model_id = load_model(model_path)
         self._settings = {
             "base_options": BaseOptions(model_asset_buffer=bundle),
             "min_pose_detection_confidence": min_pose_detection_confidence,
@@ -146,7 +126,8 @@ class MediaPipePoseEstimator:
         try:
             with native_logs_quieted():
                 return vision.PoseLandmarker.create_from_options(options)
-        except (RuntimeError, ValueError) as exc:
+        # mediapipe 1.x raises FileNotFoundError for a bundle without the expected members.
+        except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"cannot load pose model {self._model_id}: {exc}") from exc
 
     @property
@@ -179,10 +160,12 @@ class MediaPipePoseEstimator:
         if self._second_person_checks >= _MIN_SECOND_PERSON_CHECKS:
             # From now on track both and keep the one nearest the last position.
             assert self._landmarker is not None
-            self._landmarker.close()
+            with native_logs_quieted():
+                self._landmarker.close()
             self._landmarker = self._create(vision.RunningMode.VIDEO, 2, masks=self._masks)
             self._num_poses = 2
-            self._watcher.close()
+            with native_logs_quieted():
+                self._watcher.close()
             self._watcher = None
 
     def _pick(self, poses: list) -> int:
@@ -250,12 +233,14 @@ class MediaPipePoseEstimator:
         )
 
     def close(self) -> None:
-        if self._landmarker is not None:
-            self._landmarker.close()
-            self._landmarker = None
-        if self._watcher is not None:
-            self._watcher.close()
-            self._watcher = None
+        # mediapipe 1.x prints "INFO: ... DestroyAccelerator" lines when a graph closes.
+        with native_logs_quieted():
+            if self._landmarker is not None:
+                self._landmarker.close()
+                self._landmarker = None
+            if self._watcher is not None:
+                self._watcher.close()
+                self._watcher = None
 
     def __enter__(self) -> MediaPipePoseEstimator:
         return self
