@@ -143,8 +143,9 @@ def eval_suite(
     preset: Annotated[
         str,
         typer.Option(
-            help="'full' (hundreds of reps), 'small' (the test suite's subset) or 'high' (the "
-            "camera 35-45 deg above the mat: a stress set beyond the full grid)."
+            help="'full' (hundreds of reps), 'small' (the test suite's subset), 'high' (the "
+            "camera 35-45 deg above the mat: a stress set beyond the full grid) or 'varied' "
+            "(movement variety on; the camera 0-60 deg off side-on, 0-45 deg up)."
         ),
     ] = "full",
     workers: Annotated[int, typer.Option(min=1)] = os.cpu_count() or 1,
