@@ -2,7 +2,9 @@
 
 1. Ground truth written by ``formcheck synth`` (``<clip>.truth.json``, schema
    ``formcheck.truth/1``): exact reps, holds, sides, faults per rep and the true
-   image-plane angles per frame. The clip is the video beside it with the same stem.
+   image-plane angles per frame. Reps marked ``partial`` (cut by the clip's edge, or an
+   attempt too small to count) are left out of the count. The clip is the video beside
+   it with the same stem.
 2. Hand labels in the shared format (a JSON list, as ``../shared/clips/labels.json``):
    one object per clip with ``file``, ``exercise``, ``human_rep_count`` (``null``
    when a human could not count), optional ``rep_peak_times_s`` and
@@ -68,6 +70,10 @@ def load_truth(path: Path) -> LabelledClip:
         raise InputError(f"{path}: not a formcheck truth file (schema {data.get('schema')!r})")
     reps = []
     for r in data.get("reps", []):
+        if r.get("partial"):
+            # Cut by the clip's edge, or an attempt too small to count: not a rep to count
+            # (formcheck reports edge reps as partial, outside the count).
+            continue
         hold = None
         if r.get("hold_start_s") is not None and r.get("hold_end_s") is not None:
             hold = float(r["hold_end_s"]) - float(r["hold_start_s"])
