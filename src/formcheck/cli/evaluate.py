@@ -133,6 +133,10 @@ def eval_command(
         )
         for f, t in total.faults.items():
             console.print(fault_line(f, t))
+        from formcheck.eval.runner import view_table
+
+        for line in view_table(scores):
+            console.print(line)
     if total.failed:
         raise typer.Exit(code=1)
 
