@@ -57,7 +57,7 @@ def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
 # hold_too_short); an attempt too small to count lifts 5 % (~9 deg of the limbs' sum, under
 # the 24-deg top).
 FULL_FROM = 0.88
-SMALL = 0.05
+SMALL_ATTEMPT = 0.05
 HOLD_RANGE_S = (1.5, 5.0)
 
 
@@ -77,5 +77,5 @@ def script(opts: ScriptOptions) -> Timeline:
         side = "left" if leg == "l" else "right"
         tl.reps.append(Rep(i, "rep", side, start, (top + top_end) / 2, end, top, top_end,
                            (fault,) if fault else ()))  # fmt: skip
-        m.rest(tl, m.t(0.4), small=SMALL, last=i == opts.reps)
+        m.rest(tl, m.t(0.4), small=SMALL_ATTEMPT, last=i == opts.reps)
     return tl

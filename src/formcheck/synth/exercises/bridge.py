@@ -39,7 +39,7 @@ def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
 # 6 % (~3 deg, under the definition's 7-deg top); lowering takes at least 1 s (faster reads
 # as lowering_too_fast).
 FULL_FROM = 0.88
-SMALL = 0.06
+SMALL_ATTEMPT = 0.06
 MIN_LOWER_S = 1.0
 
 
@@ -57,5 +57,5 @@ def script(opts: ScriptOptions) -> Timeline:
         end = tl.move(0.0, m.at_least(m.t(1.6), MIN_LOWER_S))
         tl.reps.append(Rep(i, "rep", None, start, (top + top_end) / 2, end, top, top_end,
                            (variant,) if variant != "clean" else ()))  # fmt: skip
-        m.rest(tl, m.t(0.4), small=SMALL, last=i == opts.reps)
+        m.rest(tl, m.t(0.4), small=SMALL_ATTEMPT, last=i == opts.reps)
     return tl

@@ -38,7 +38,7 @@ def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
 # small_range); each end is held 0.2-1.5 s; a clean cycle lasts at least 3.5 s (under 2.5 s
 # is too_fast); an attempt too small to count is a 6 % cow.
 FULL_FROM = 0.85
-SMALL = -0.06
+SMALL_ATTEMPT = -0.06
 HOLD_RANGE_S = (0.2, 1.5)
 MIN_CYCLE_S = 3.5
 
@@ -65,6 +65,6 @@ def script(opts: ScriptOptions) -> Timeline:
         tl.reps.append(Rep(i, "cycle", None, start, (cat + cat_end) / 2, end, None, None,
                            (variant,) if variant != "clean" else ()))  # fmt: skip
         if m.varied:
-            m.rest(tl, 0.0, small=SMALL, fidget_sign=0.0, last=i == opts.reps)
+            m.rest(tl, 0.0, small=SMALL_ATTEMPT, fidget_sign=0.0, last=i == opts.reps)
     tl.hold(m.t(0.4))
     return tl
