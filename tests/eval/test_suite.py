@@ -40,3 +40,18 @@ def test_eval_suite_rejects_an_unknown_preset(tmp_path):
     assert result.exit_code != 0
     assert "preset must be one of full, small, high" in result.output
     assert not (tmp_path / "s").exists()
+
+
+def test_varied_preset_covers_each_exercise_fault_and_view_band_with_variety_on():
+    from formcheck.eval.suite import VARIED_AZIMUTH_BANDS, VARIED_ELEVATION_BANDS
+
+    items = list(suite_items("varied", seed_base=45000))
+    varied = [e for e in exercise_ids() if hasattr(script_for(e), "varied_reps")]
+    assert set(varied) >= {"bridge", "bird_dog", "cat_cow", "childs_pose", "pelvic_tilt"}
+    variants = sum(1 + len(script_for(e).faults) for e in varied)
+    assert len(items) == 3 * variants
+    assert all(i.variety and i.reps for i in items)
+    for (lo, hi), (elo, ehi) in zip(VARIED_AZIMUTH_BANDS, VARIED_ELEVATION_BANDS, strict=True):
+        assert sum(lo <= abs(i.azimuth_deg) < hi for i in items) == variants
+        assert sum(elo <= i.elevation_deg < ehi for i in items) == variants
+    assert len({i.seed for i in items}) == len(items)

@@ -159,10 +159,15 @@ class LiveCounter:
             self.current = None
             events += self._close(rep, t)
         if self.current is not None and open_rep is None:
-            # The open rep fell away (its rise no longer stands out): it ended here.
+            # The open rep fell away (noise at the latest frames made its rise stand out for
+            # a moment): it ended here. Uncounted, the signal it was seen in stays in the
+            # window, so a rise that stands out again is seen whole.
             cur, self.current = self.current, None
             cur.end_s = t
+            since = self._from
             events += self._close(cur, t)
+            if not cur.counted:
+                self._from = since
         if open_rep is not None:
             if self.current is None:
                 events.append(CounterEvent("started", t, open_rep))

@@ -140,6 +140,10 @@ def eval_command(
         )
         for f, t in total.faults.items():
             console.print(fault_line(f, t))
+        from formcheck.eval.runner import view_table
+
+        for line in view_table(scores):
+            console.print(line)
     if total.failed:
         raise typer.Exit(code=1)
 
@@ -150,8 +154,9 @@ def eval_suite(
     preset: Annotated[
         str,
         typer.Option(
-            help="'full' (hundreds of reps), 'small' (the test suite's subset) or 'high' (the "
-            "camera 35-45 deg above the mat: a stress set beyond the full grid)."
+            help="'full' (hundreds of reps), 'small' (the test suite's subset), 'high' (the "
+            "camera 35-45 deg above the mat: a stress set beyond the full grid) or 'varied' "
+            "(movement variety on; the camera 0-60 deg off side-on, 0-45 deg up)."
         ),
     ] = "full",
     workers: Annotated[int, typer.Option(min=1)] = os.cpu_count() or 1,

@@ -47,6 +47,13 @@ def synth(
     vary: Annotated[
         bool, typer.Option(help="draw camera, noise, blur and compression from the seed")
     ] = False,
+    variety: Annotated[
+        bool,
+        typer.Option(
+            help="vary the movement from the seed: tempo, range, holds, pauses, fidgets, "
+            "sighs, shuffles, clips cut mid-rep (see docs/synth.md)"
+        ),
+    ] = False,
     noise: Annotated[float | None, typer.Option(help="pixel noise sigma, grey levels")] = None,
     blur: Annotated[float | None, typer.Option(help="Gaussian blur sigma, pixels")] = None,
     jpeg: Annotated[int | None, typer.Option(help="per-frame JPEG quality")] = None,
@@ -67,13 +74,15 @@ def synth(
         truth = render_clip(
             exercise, out_path=output, fault=fault, fault_reps=_parse_reps(fault_reps),
             reps=reps, seed=seed, hold_s=hold_s, tempo=tempo, side=side, azimuth_deg=azimuth,
-            elevation_deg=elevation, distance_m=distance, vary=vary, noise=noise, blur=blur,
-            jpeg_quality=jpeg, width=width, height=height, fps=fps,
+            elevation_deg=elevation, distance_m=distance, vary=vary, variety=variety, noise=noise,
+            blur=blur, jpeg_quality=jpeg, width=width, height=height, fps=fps,
         )  # fmt: skip
     except (ValueError, ConfigError) as exc:
         raise typer.BadParameter(str(exc)) from None
+    whole = [r for r in truth.reps if r.partial is None]
+    partial = len(truth.reps) - len(whole)
     typer.echo(
         f"wrote {output} ({truth.frame_count} frames, {truth.frame_count / truth.fps:.1f} s, "
-        f"{len(truth.reps)} {truth.reps[0].kind if truth.reps else 'rep'}s) "
-        f"and {truth_path(output)}"
+        f"{len(whole)} {truth.reps[0].kind if truth.reps else 'rep'}s"
+        f"{f' and {partial} partial' if partial else ''}) and {truth_path(output)}"
     )

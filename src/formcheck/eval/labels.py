@@ -2,7 +2,9 @@
 
 1. Ground truth written by ``formcheck synth`` (``<clip>.truth.json``, schema
    ``formcheck.truth/1``): exact reps, holds, sides, faults per rep and the true
-   image-plane angles per frame. The clip is the video beside it with the same stem.
+   image-plane angles per frame. Reps marked ``partial`` (cut by the clip's edge, or an
+   attempt too small to count) are left out of the count. The clip is the video beside
+   it with the same stem.
 2. Hand labels in the shared format (a JSON list, as ``../shared/clips/labels.json``):
    one object per clip with ``file``, ``exercise``, ``human_rep_count`` (``null``
    when a human could not count), optional ``rep_peak_times_s`` and
@@ -48,6 +50,9 @@ class LabelledClip:
     faults: frozenset[str] = frozenset()  # fault ids known to occur in the clip
     fault_labels_known: bool = False  # whether absence of a fault is known too
     angles: dict[str, np.ndarray] = field(default_factory=dict)  # truth name -> per frame
+    # The rig's true angles in the body's own planes (synthetic truth only), per frame.
+    anatomical: dict[str, np.ndarray] = field(default_factory=dict)
+    camera: dict[str, float] = field(default_factory=dict)  # azimuth_deg, elevation_deg, ...
     fps: float | None = None
     source: str = "hand"  # "synthetic" or "hand"
     note: str = ""
@@ -68,6 +73,10 @@ def load_truth(path: Path) -> LabelledClip:
         raise InputError(f"{path}: not a formcheck truth file (schema {data.get('schema')!r})")
     reps = []
     for r in data.get("reps", []):
+        if r.get("partial"):
+            # Cut by the clip's edge, or an attempt too small to count: not a rep to count
+            # (formcheck reports edge reps as partial, outside the count).
+            continue
         hold = None
         if r.get("hold_start_s") is not None and r.get("hold_end_s") is not None:
             hold = float(r["hold_end_s"]) - float(r["hold_start_s"])
@@ -81,10 +90,17 @@ def load_truth(path: Path) -> LabelledClip:
                 faults=frozenset(r.get("faults", [])),
             )
         )
-    angles = {
-        k: np.asarray([np.nan if v is None else v for v in vals], dtype=float)
-        for k, vals in data.get("angles", {}).items()
-    }
+    angles = {k: _floats(vals) for k, vals in data.get("angles", {}).items()}
+    anatomical = {k: _floats(vals) for k, vals in data.get("anatomical_angles", {}).items()}
+    if not anatomical and data.get("landmarks_3d"):
+        # Truth written before anatomical angles were: the same from its 3D joint centres.
+        from formcheck.synth.groundtruth import anatomical_angles
+
+        lm3 = np.asarray(
+            [[p if p is not None else [np.nan] * 3 for p in f] for f in data["landmarks_3d"]],
+            dtype=float,
+        )
+        anatomical = anatomical_angles(lm3)
     return LabelledClip(
         path=_video_beside(path),
         exercise=resolve_id(data["exercise"]),
@@ -93,9 +109,15 @@ def load_truth(path: Path) -> LabelledClip:
         faults=frozenset(f for r in reps for f in r.faults),
         fault_labels_known=True,
         angles=angles,
+        anatomical=anatomical,
+        camera={k: float(v) for k, v in (data.get("camera") or {}).items()},
         fps=float(data.get("fps", 30.0)),
         source="synthetic",
     )
+
+
+def _floats(vals: list) -> np.ndarray:
+    return np.asarray([np.nan if v is None else v for v in vals], dtype=float)
 
 
 def load_hand_labels(path: Path) -> list[LabelledClip]:

@@ -7,7 +7,10 @@
 - Holds: mean absolute error of each matched hold's duration.
 - Faults: precision, recall and F1 per fault id, matched rep by rep; and the share
   of clean (fault-free) true reps that got a false fault.
-- Angles: median absolute error of the analysed angles against the true ones.
+- Angles: median absolute error of the analysed angles against the true ones (image
+  plane against the image-plane truth); and, for synthetic clips, of the signals measured
+  in the body's own plane (``sagittal_angle``) and of the picture's angle over the same
+  points, both against the rig's anatomical truth, by camera azimuth and elevation.
 """
 
 from __future__ import annotations
@@ -29,6 +32,13 @@ _TRUTH_ANGLE = {
     ("hip", "shoulder", "wrist"): "near_shoulder_angle",
     ("shoulder", "elbow", "wrist"): "near_elbow_angle",
 }
+
+
+# Our 3D signal's points -> the anatomical truth's angle name.
+_ANATOMICAL = {("shoulder", "hip", "knee"): "hip_angle_3d"}
+# Bands of the camera's view for the anatomical error table (degrees off side-on; up).
+AZIMUTH_BANDS = ((0.0, 15.0), (15.0, 30.0), (30.0, 45.0), (45.0, 60.0))
+ELEVATION_BANDS = ((0.0, 15.0), (15.0, 30.0), (30.0, 45.0))
 
 
 @dataclass
@@ -84,6 +94,12 @@ class ClipScore:
     clean_reps: int = 0
     clean_reps_flagged: int = 0
     angle_errors: dict[str, float] = field(default_factory=dict)  # signal -> median |err|
+    # Against the anatomical truth: the 3D signal ("hip_angle_3d") and the picture's angle over
+    # the same points ("hip_angle"), median |err| over the clip's frames.
+    anatomical_errors: dict[str, float] = field(default_factory=dict)
+    image_anatomical_errors: dict[str, float] = field(default_factory=dict)
+    azimuth_deg: float | None = None
+    elevation_deg: float | None = None
     error: str | None = None
 
     @property
@@ -198,6 +214,53 @@ def angle_errors(
     return out
 
 
+def _series(report: SessionReport, name: str) -> np.ndarray | None:
+    if name not in report.series.values:
+        return None
+    return np.asarray([np.nan if v is None else v for v in report.series.values[name]], float)
+
+
+def _median_error(
+    report: SessionReport, got: np.ndarray, true: np.ndarray, fps: float
+) -> float | None:
+    t = np.asarray(report.series.t, dtype=float)
+    idx = np.round(t * fps).astype(int)
+    ok = (idx >= 0) & (idx < true.size)
+    err = np.abs(got[ok] - true[idx[ok]])
+    err = err[~np.isnan(err)]
+    return float(np.median(err)) if err.size else None
+
+
+def anatomical_errors(
+    report: SessionReport, spec: ExerciseSpec, anatomical: dict[str, np.ndarray], fps: float
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Median |measured - anatomical truth| of each ``sagittal_angle`` signal, and of the
+    picture's angle over the same points (the near side's, signed past 180 where the
+    definition signs it), beside it."""
+    three_d: dict[str, float] = {}
+    image: dict[str, float] = {}
+    if not report.series.t:
+        return three_d, image
+    for name, sig in spec.signals.items():
+        if sig.kind != "sagittal_angle":
+            continue
+        truth = anatomical.get(_ANATOMICAL.get(tuple(sig.points), ""))
+        got = _series(report, name)
+        if truth is None or got is None:
+            continue
+        e = _median_error(report, got, truth, fps)
+        if e is not None:
+            three_d[name] = e
+        for other, osig in spec.signals.items():  # the image-plane twin
+            if osig.kind in ("angle", "signed_angle") and tuple(osig.points) == tuple(sig.points):
+                g = _series(report, other)
+                e = _median_error(report, g, truth, fps) if g is not None else None
+                if e is not None:
+                    image[other] = e
+                break
+    return three_d, image
+
+
 def score_clip(label: LabelledClip, report: SessionReport, spec: ExerciseSpec) -> ClipScore:
     predicted = [r for r in report.reps if r.complete]
     s = report.summary
@@ -218,7 +281,40 @@ def score_clip(label: LabelledClip, report: SessionReport, spec: ExerciseSpec) -
             )
     if label.angles and label.fps:
         score.angle_errors = angle_errors(report, spec, label.angles, label.fps)
+    if label.anatomical and label.fps:
+        score.anatomical_errors, score.image_anatomical_errors = anatomical_errors(
+            report, spec, label.anatomical, label.fps
+        )
+    if label.camera:
+        score.azimuth_deg = label.camera.get("azimuth_deg")
+        score.elevation_deg = label.camera.get("elevation_deg")
     return score
+
+
+def by_view(
+    scores: Sequence[ClipScore], of: str
+) -> list[tuple[tuple[float, float], int, float, float]]:
+    """Per band of |azimuth| (``of`` "azimuth") or elevation ("elevation"): (band, clips,
+    median 3D error, median image-plane error) against the anatomical truth, the median
+    over clips of each clip's median."""
+    bands = AZIMUTH_BANDS if of == "azimuth" else ELEVATION_BANDS
+    out = []
+    for i, (lo, hi) in enumerate(bands):
+        last = i == len(bands) - 1
+        d3, im = [], []
+        for s in scores:
+            v = s.azimuth_deg if of == "azimuth" else s.elevation_deg
+            if v is None or not s.anatomical_errors:
+                continue
+            v = abs(v)
+            if lo <= v < hi or (last and v == hi):
+                d3 += list(s.anatomical_errors.values())
+                im += list(s.image_anatomical_errors.values())
+        if d3:
+            out.append(
+                ((lo, hi), len(d3), float(np.median(d3)), float(np.median(im)) if im else math.nan)
+            )
+    return out
 
 
 @dataclass(frozen=True)

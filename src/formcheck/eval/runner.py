@@ -163,7 +163,30 @@ def markdown_table(scores: Sequence[ClipScore], total: Overall, title: str) -> s
             f"| {declined} |"
         )
     lines.append("")
+    lines += view_table(scores)
     return "\n".join(lines)
+
+
+def view_table(scores: Sequence[ClipScore]) -> list[str]:
+    """Angle error against the rig's anatomical truth by camera view (Markdown lines; none
+    without anatomical truth): the 3D (sagittal-plane) signal beside the picture's angle."""
+    from formcheck.eval.metrics import by_view
+
+    rows = [(of, band) for of in ("azimuth", "elevation") for band in by_view(scores, of)]
+    if not rows:
+        return []
+    lines = [
+        "Angle error against the anatomical truth (median of each clip's median |error|, deg):",
+        "",
+        "| view | clips | 3D signal (body's sagittal plane) | picture's angle |",
+        "|---|---|---|---|",
+    ]
+    for of, ((lo, hi), n, d3, im) in rows:
+        what = "off side-on" if of == "azimuth" else "up"
+        lines.append(f"| {lo:.0f}-{hi:.0f} deg {what} | {n} | {_fmt(d3, digits=1)} "
+                     f"| {_fmt(im, digits=1)} |")  # fmt: skip
+    lines.append("")
+    return lines
 
 
 def scores_to_json(scores: Sequence[ClipScore], total: Overall) -> dict[str, object]:

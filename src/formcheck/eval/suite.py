@@ -12,6 +12,13 @@ injected" and "quiet on clean reps".
 The ``high`` preset is a stress set beyond that grid: the camera high above the mat
 (35 and 45 degrees down, as from a shelf or a tripod at full height; the full grid's
 elevations are 5-25), 20 degrees off side-on, every exercise clean and with each fault.
+
+The ``varied`` preset varies the movement as well as the camera: every exercise clean and
+with each fault, three times, with movement variety on (tempo, amplitude, holds, pauses,
+fidgets, sighs, shuffles, too-small attempts, clips cut mid-rep: synth/variety.py) and the
+camera 0-20, 20-40 and 40-60 deg off side-on (one clip each, towards the head or the feet
+as drawn) at 0-15, 15-30 or 30-45 deg elevation (a Latin square over the three clips, so
+each azimuth band meets each elevation band).
 """
 
 from __future__ import annotations
@@ -27,7 +34,11 @@ DEFAULT_SEED_BASE = 1000
 DISTANCES = ("near", "far")
 HIGH_ELEVATIONS = (35.0, 45.0)
 HIGH_AZIMUTH = 20.0
-PRESETS = ("full", "small", "high")
+PRESETS = ("full", "small", "high", "varied")
+VARIED_AZIMUTH_BANDS = ((0.0, 20.0), (20.0, 40.0), (40.0, 60.0))
+VARIED_ELEVATION_BANDS = ((0.0, 15.0), (15.0, 30.0), (30.0, 45.0))
+# Reps performed in a varied clip (one more per edge cut): enough to count, short enough
+# that slow tempos and long holds keep a clip under ~45 s.
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,8 @@ class SuiteItem:
     distance: str
     seed: int
     elevation_deg: float | None = None  # None: drawn from the seed (5-25 degrees)
+    variety: bool = False  # movement variety drawn from the seed
+    reps: int | None = None  # None: the script's suite_reps (or its default)
 
 
 def _faults(exercise: str) -> tuple[str, ...]:
@@ -55,6 +68,9 @@ def suite_items(preset: str = "full", seed_base: int = DEFAULT_SEED_BASE) -> Ite
 
     if preset == "high":
         yield from _high_items(seed_base)
+        return
+    if preset == "varied":
+        yield from _varied_items(seed_base)
         return
     azimuths = AZIMUTHS if preset == "full" else (0.0, 15.0)
     distances = DISTANCES if preset == "full" else ("near",)
@@ -96,6 +112,31 @@ def _high_items(seed_base: int) -> Iterator[SuiteItem]:
             )
 
 
+def _varied_items(seed_base: int) -> Iterator[SuiteItem]:
+    """Each exercise, clean and with each fault, once per azimuth band, movement varied."""
+    import numpy as np
+
+    from formcheck.synth.exercises import script_for, scripted_ids
+
+    seed = seed_base
+    for exercise in scripted_ids():
+        # A script whose timeline follows the varied motion says how many reps such a clip
+        # shows (``varied_reps``); the others render as scripted, so they are left out.
+        reps = getattr(script_for(exercise), "varied_reps", None)
+        if reps is None:
+            continue
+        for v, fault in enumerate([None, *_faults(exercise)]):
+            for b, (az_lo, az_hi) in enumerate(VARIED_AZIMUTH_BANDS):
+                seed += 1
+                rng = np.random.default_rng([seed, 11])
+                el_lo, el_hi = VARIED_ELEVATION_BANDS[(v + b) % 3]
+                az = float(rng.uniform(az_lo, az_hi)) * (1 if rng.random() < 0.5 else -1)
+                el = float(rng.uniform(el_lo, el_hi))
+                name = f"{exercise}-{fault or 'clean'}-az{az:+.0f}-el{el:.0f}-s{seed}"
+                yield SuiteItem(name, exercise, fault, _fault_reps(exercise, fault), round(az, 1),
+                                "near", seed, round(el, 1), variety=True, reps=reps)  # fmt: skip
+
+
 def render_item(item: SuiteItem, out: Path) -> Path:
     """Render one suite clip and its truth; returns the video path (skips existing ones)."""
     from formcheck.synth import render_clip
@@ -113,10 +154,12 @@ def render_item(item: SuiteItem, out: Path) -> Path:
     }
     if item.fault_reps is not None:
         options["fault_reps"] = item.fault_reps
+    if item.variety:
+        options["variety"] = True
     from formcheck.synth.exercises import script_for
 
     # The script's `suite_reps`: how many reps a suite clip shows (default: its own default).
-    reps = getattr(script_for(item.exercise), "suite_reps", None)
+    reps = item.reps or getattr(script_for(item.exercise), "suite_reps", None)
     if reps is not None:
         options["reps"] = reps
     render_clip(item.exercise, path, **options)

@@ -1,7 +1,9 @@
 """The ground truth written beside each clip (``<stem>.truth.json``, schema formcheck.truth/1).
 
 Angles are computed from the projected true landmarks with the analysis's own
-``joint_angle``, so truth and measurement share one definition (image plane).
+``joint_angle``, so truth and measurement share one definition (image plane). Beside
+them, ``anatomical_angles`` are the rig's true angles in the body's own planes, from the
+true 3D joint centres, the same from any camera (:func:`anatomical_angles`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,53 @@ def image_angles(xy: np.ndarray, near: Side) -> dict[str, np.ndarray]:
             sh, hip, kn, out[f"{side.value}_hip_angle"]
         )
     out["near_hip_angle_signed"] = out[f"{near.value}_hip_angle_signed"]
+    return out
+
+
+def _mid(lm3: np.ndarray, part: str) -> np.ndarray:
+    return (lm3[:, Landmark.sided(part, Side.LEFT)] + lm3[:, Landmark.sided(part, Side.RIGHT)]) / 2
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return v / np.linalg.norm(v, axis=-1, keepdims=True)
+
+
+def anatomical_angles(lm3: np.ndarray) -> dict[str, np.ndarray]:
+    """Per-frame angles in the body's own planes from (n, 33, 3) world joint centres
+    (Z up; the body's left is +X in its rest pose, its front -Y):
+
+    - ``hip_angle_3d``: shoulder-hip-knee at the mid-hip in the sagittal plane (the plane
+      across the hip axis): 180 straight, less as the thighs flex to the front, past 180
+      as they extend behind the trunk line (as the analysis's ``sagittal_angle`` signals);
+    - ``{left,right}_knee_angle_3d``: hip-knee-ankle, 180 straight (the knee is a hinge,
+      so its 3D angle is its flexion's complement);
+    - ``trunk_roll``: how far the hip line and the shoulder line tilt out of level, mean
+      of both, degrees, positive with the body's left side up.
+    """
+    hip_l, hip_r = (lm3[:, Landmark.sided("hip", s)] for s in (Side.LEFT, Side.RIGHT))
+    axis = _unit(hip_l - hip_r)  # to the body's left
+
+    def in_plane(v: np.ndarray) -> np.ndarray:
+        return v - np.sum(v * axis, axis=-1, keepdims=True) * axis
+
+    vertex = _mid(lm3, "hip")
+    up = _unit(in_plane(_mid(lm3, "shoulder") - vertex))
+    down = in_plane(_mid(lm3, "knee") - vertex)
+    front = np.cross(axis, up)  # left x up: the body's front
+    flexion = np.degrees(np.arctan2(np.sum(down * front, axis=-1), -np.sum(down * up, axis=-1)))
+    out = {"hip_angle_3d": 180.0 - flexion}
+    for side in Side:
+        a, b, c = (lm3[:, Landmark.sided(p, side)] for p in ("hip", "knee", "ankle"))
+        u, w = _unit(a - b), _unit(c - b)
+        cos = np.clip(np.sum(u * w, axis=-1), -1.0, 1.0)
+        out[f"{side.value}_knee_angle_3d"] = np.degrees(np.arccos(cos))
+    rolls = []
+    for part in ("hip", "shoulder"):
+        left, right = (lm3[:, Landmark.sided(part, s)] for s in (Side.LEFT, Side.RIGHT))
+        v = _unit(left - right)
+        rolls.append(np.degrees(np.arcsin(np.clip(v[:, 2], -1.0, 1.0))))
+    out["trunk_roll"] = (rolls[0] + rolls[1]) / 2
     return out
 
 
@@ -88,6 +137,10 @@ class Truth:
     def angles(self) -> dict[str, np.ndarray]:
         return image_angles(self.landmarks_2d, Side(self.near_side))
 
+    @property
+    def anatomical(self) -> dict[str, np.ndarray]:
+        return anatomical_angles(self.landmarks_3d)
+
     def to_json(self) -> dict[str, object]:
         def rows(a: np.ndarray, nd: int) -> list:
             r = np.round(a, nd)
@@ -109,6 +162,7 @@ class Truth:
             "landmarks_2d": rows(self.landmarks_2d, 1),
             "landmarks_3d": rows(self.landmarks_3d, 3),
             "angles": {k: _nan_list(np.round(v, 1)) for k, v in self.angles.items()},
+            "anatomical_angles": {k: _nan_list(np.round(v, 1)) for k, v in self.anatomical.items()},
             "reps": [_rep_json(r) for r in self.reps],
             "faults": [asdict(f) for f in self.faults],
             **self.extra,

@@ -24,6 +24,7 @@ from formcheck.synth.points import find_surface_points, landmarks_3d
 from formcheck.synth.scene import Room, render_background
 from formcheck.synth.shading import draw_avatar
 from formcheck.synth.solver import BodyPose
+from formcheck.synth.variety import Motion
 
 GRID = 0.1  # key poses are solved every 0.1 of the level and interpolated between
 HFOV_DEG = 55.0
@@ -49,6 +50,7 @@ class ClipSpec:
     elevation_deg: float | None = None
     distance_m: float | None = None
     vary: bool = False  # camera, noise, blur and compression drawn from the seed
+    variety: bool = False  # movement variety drawn from the seed (synth/variety.py)
     noise: float | None = None  # Gaussian pixel noise, grey levels
     blur: float | None = None  # Gaussian blur sigma, pixels
     jpeg_quality: int | None = None  # per-frame JPEG round trip
@@ -123,13 +125,19 @@ def plan_clip(spec: ClipSpec) -> Clip:
     shape, scale = _random_shape(rng)
     side = spec.side or ("left" if rng.random() < 0.5 else "right")
     reps = spec.reps if spec.reps is not None else ex.default_reps
+    kind = _rep_kind(spec.exercise)
+    # Its own stream, so that variety leaves the body, camera and room of a seed as they were.
+    motion = Motion(spec.tempo, spec.seed if spec.variety else None, kind)
+    reps += motion.extra_reps  # an edge cut leaves a rep partial: perform one more
     fault_reps = frozenset(spec.fault_reps) if spec.fault_reps else frozenset(range(1, reps + 1))
-    opts = ScriptOptions(reps, spec.fault, fault_reps, spec.hold_s, spec.tempo)
+    opts = ScriptOptions(reps, spec.fault, fault_reps, spec.hold_s, spec.tempo, motion)
 
     avatar = build_avatar(shape, outfit, scale)
     ctx = PoseContext(avatar, find_surface_points(avatar))
     timeline = ex.script(opts)
+    motion.cut(timeline)
     variants, levels = timeline.sample(spec.fps)
+    offsets = timeline.sample_offsets(spec.fps)
 
     solved: dict[tuple[str, int], BodyPose] = {}
 
@@ -148,6 +156,12 @@ def plan_clip(spec: ClipSpec) -> Clip:
             else _interpolate(key(variant, lo), key(variant, lo + 1), t)
         )
         poses.append(pose)
+    if offsets:  # sighs, shuffles, nods: added to the solved pose of each frame
+        poses = [
+            BodyPose({**p.angles, **{k: p.angles.get(k, 0.0) + float(v[i])
+                                     for k, v in offsets.items()}}, p.base)
+            for i, p in enumerate(poses)
+        ]  # fmt: skip
 
     lm3 = np.stack([landmarks_3d(avatar, ctx.pts, p.posed(avatar)) for p in poses])
     camera, cam_info, room = _place_camera(spec, rng, lm3, side)
@@ -157,6 +171,7 @@ def plan_clip(spec: ClipSpec) -> Clip:
     faults = tuple(
         FaultSpan(f, r.start_s, r.end_s, round(r.start_s * fps), min(round(r.end_s * fps), n - 1))
         for r in timeline.reps
+        if r.partial is None
         for f in r.faults
     )
     truth = Truth(
@@ -165,10 +180,20 @@ def plan_clip(spec: ClipSpec) -> Clip:
         reps=tuple(timeline.reps), faults=faults,
         extra={"render": {"outfit": outfit.__dict__, "shape": shape, "height_scale": scale,
                           "noise": degrade[0], "blur": degrade[1], "jpeg_quality": degrade[2],
-                          "pixel_convention": "pixel centres at integer coordinates"}},
+                          "pixel_convention": "pixel centres at integer coordinates"},
+               **({"variety": motion.truth()} if spec.variety else {})},
     )  # fmt: skip
     bg, bg_depth = render_background(room, camera)
     return Clip(spec, truth, avatar, tuple(poses), camera, bg, bg_depth, degrade)
+
+
+def _rep_kind(exercise: str) -> str:
+    """ "rep", "hold" or "cycle": how the exercise's reps are counted (from its definition)."""
+    from formcheck.exercises.registry import definitions
+
+    d = definitions().get(exercise)
+    kind = d.raw.get("counting", {}).get("kind", "reps") if d is not None else "reps"
+    return {"reps": "rep", "holds": "hold", "cycles": "cycle"}.get(kind, "rep")
 
 
 def _place_camera(spec: ClipSpec, rng: np.random.Generator, lm3: np.ndarray,

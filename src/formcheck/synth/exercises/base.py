@@ -12,6 +12,7 @@ from formcheck.synth.avatar import Avatar
 from formcheck.synth.points import SurfacePoints
 from formcheck.synth.solver import BodyPose
 from formcheck.synth.timeline import Timeline
+from formcheck.synth.variety import Motion
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,11 @@ class ScriptOptions:
     fault_reps: frozenset[int]  # 1-based rep indices that carry the fault
     hold_s: float | None  # None: the exercise's default
     tempo: float = 1.0  # >1 is faster
+    motion: Motion | None = None  # movement variety; None: the script's own timing
+
+    def mover(self) -> Motion:
+        """The clip's motion: varied when given, else constant at ``tempo``."""
+        return self.motion if self.motion is not None else Motion(self.tempo)
 
     def faulty(self, rep: int) -> bool:
         return self.fault is not None and rep in self.fault_reps

@@ -14,6 +14,7 @@ from formcheck.synth.timeline import Rep, Timeline
 id = "bird_dog"
 faults = ("trunk_rotation", "same_side", "limb_not_extended")
 default_reps = 4
+varied_reps = 3  # reps in a varied-suite clip (its timeline follows the varied motion)
 levels = (0.0, 1.0)
 suite_reps = 4  # reps in a synthetic-suite clip
 suite_fault_reps = (2, 4, 6)  # the suite injects the fault into every other rep
@@ -61,20 +62,30 @@ def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
     return quad_solve(ctx, a, free, knees=(s_leg,), hands=(s_arm,))
 
 
+# Varied motion: clean reps reach at least this share of the full reach (leg and arm
+# within ~12 deg of straight, clear of limb_not_extended); holds of 1.5-5 s (under 1 s is
+# hold_too_short); an attempt too small to count lifts 5 % (~9 deg of the limbs' sum, under
+# the 24-deg top).
+FULL_FROM = 0.88
+SMALL_ATTEMPT = 0.05
+HOLD_RANGE_S = (1.5, 5.0)
+
+
 def script(opts: ScriptOptions) -> Timeline:
-    k = 1.0 / opts.tempo
+    m = opts.mover()
     tl = Timeline(variant="l|clean")
-    tl.hold(0.6 * k)
+    tl.hold(m.t(0.6))
     hold = opts.hold_s if opts.hold_s is not None else 2.0
     for i in range(1, opts.reps + 1):
+        m.next_rep()
         leg = "l" if i % 2 == 1 else "r"
         fault = opts.fault if opts.faulty(i) else None
         start = tl.time_s
-        top = tl.move(1.0, 1.3 * k, f"{leg}|{fault or 'clean'}")
-        top_end = tl.hold(hold)
-        end = tl.move(0.0, 1.3 * k)
+        top = tl.move(m.amplitude(FULL_FROM), m.t(1.3), f"{leg}|{fault or 'clean'}")
+        top_end = tl.hold(m.top_hold(hold, *HOLD_RANGE_S))
+        end = tl.move(0.0, m.t(1.3))
         side = "left" if leg == "l" else "right"
         tl.reps.append(Rep(i, "rep", side, start, (top + top_end) / 2, end, top, top_end,
                            (fault,) if fault else ()))  # fmt: skip
-        tl.hold(0.4 * k)
+        m.rest(tl, m.t(0.4), small=SMALL_ATTEMPT, last=i == opts.reps)
     return tl

@@ -12,6 +12,7 @@ from formcheck.synth.timeline import Rep, Timeline
 id = "bridge"
 faults = ("sagging_hips", "over_arching")
 default_reps = 3
+varied_reps = 3  # reps in a varied-suite clip (its timeline follows the varied motion)
 levels = (0.0, 1.0)
 suite_reps = 4  # reps in a synthetic-suite clip
 suite_fault_reps = (2, 4, 6)  # the suite injects the fault into every other rep
@@ -40,18 +41,28 @@ def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
     return solve_supine(ctx.avatar, ctx.pts, angles, free_hip=False)
 
 
+# Varied motion: clean reps lift at least this share of the full range (the top stays
+# within ~8 deg of straight, clear of sagging_hips); an attempt too small to count lifts
+# 6 % (~3 deg, under the definition's 7-deg top); lowering takes at least 1 s (faster reads
+# as lowering_too_fast).
+FULL_FROM = 0.88
+SMALL_ATTEMPT = 0.06
+MIN_LOWER_S = 1.0
+
+
 def script(opts: ScriptOptions) -> Timeline:
-    k = 1.0 / opts.tempo
+    m = opts.mover()
     tl = Timeline()
-    tl.hold(0.6 * k)
+    tl.hold(m.t(0.6))
     hold = opts.hold_s if opts.hold_s is not None else 1.0
     for i in range(1, opts.reps + 1):
+        m.next_rep()
         variant = opts.fault if opts.faulty(i) else "clean"
         start = tl.time_s
-        top = tl.move(1.0, 1.3 * k, variant)
-        top_end = tl.hold(hold)
-        end = tl.move(0.0, 1.6 * k)
+        top = tl.move(m.amplitude(FULL_FROM), m.t(1.3), variant)
+        top_end = tl.hold(m.top_hold(hold, 0.0, 5.0))
+        end = tl.move(0.0, m.at_least(m.t(1.6), MIN_LOWER_S))
         tl.reps.append(Rep(i, "rep", None, start, (top + top_end) / 2, end, top, top_end,
                            (variant,) if variant != "clean" else ()))  # fmt: skip
-        tl.hold(0.4 * k)
+        m.rest(tl, m.t(0.4), small=SMALL_ATTEMPT, last=i == opts.reps)
     return tl

@@ -12,6 +12,7 @@ from formcheck.synth.timeline import Rep, Timeline
 id = "cat_cow"
 faults = ("small_range",)
 default_reps = 2
+varied_reps = 2  # reps in a varied-suite clip (its timeline follows the varied motion)
 levels = (-1.0, 1.0)  # -1 cow, +1 cat
 suite_fault_reps = (2, 4, 6)  # the suite injects the fault into every other cycle
 
@@ -40,20 +41,37 @@ def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
     return quad_solve(ctx, angles, free)
 
 
+# Varied motion: clean cycles swing at least this share of the full range (clear of
+# small_range); each end is held 0.2-1.5 s; a clean cycle lasts at least 3.5 s (under 2.5 s
+# is too_fast); an attempt too small to count is a 6 % cow.
+FULL_FROM = 0.85
+SMALL_ATTEMPT = -0.06
+HOLD_RANGE_S = (0.2, 1.5)
+MIN_CYCLE_S = 3.5
+
+
 def script(opts: ScriptOptions) -> Timeline:
-    k = 1.0 / opts.tempo
+    m = opts.mover()
     tl = Timeline()
-    tl.hold(0.6 * k)
+    tl.hold(m.t(0.6))
     hold = opts.hold_s if opts.hold_s is not None else 0.6
     for i in range(1, opts.reps + 1):
+        m.next_rep()
         variant = "small_range" if opts.faulty(i) else "clean"
+        holds = (m.top_hold(hold, *HOLD_RANGE_S), m.top_hold(hold, *HOLD_RANGE_S))
+        moves = (m.t(1.4), m.t(2.2), m.t(1.2))
+        # A cycle rushed under MIN_CYCLE_S is slowed to it (when varied).
+        stretch = m.at_least(sum(moves) + sum(holds), MIN_CYCLE_S) / (sum(moves) + sum(holds))
+        moves = tuple(d * stretch for d in moves)
         start = tl.time_s
-        tl.move(-1.0, 1.4 * k, variant)  # cow
-        tl.hold(hold)
-        cat = tl.move(1.0, 2.2 * k)
-        cat_end = tl.hold(hold)
-        end = tl.move(0.0, 1.2 * k)
+        tl.move(-m.amplitude(FULL_FROM), moves[0], variant)  # cow
+        tl.hold(holds[0])
+        cat = tl.move(m.amplitude(FULL_FROM), moves[1])
+        cat_end = tl.hold(holds[1])
+        end = tl.move(0.0, moves[2])
         tl.reps.append(Rep(i, "cycle", None, start, (cat + cat_end) / 2, end, None, None,
                            (variant,) if variant != "clean" else ()))  # fmt: skip
-    tl.hold(0.4 * k)
+        if m.varied:
+            m.rest(tl, 0.0, small=SMALL_ATTEMPT, fidget_sign=0.0, last=i == opts.reps)
+    tl.hold(m.t(0.4))
     return tl

@@ -12,6 +12,7 @@ from formcheck.synth.timeline import Rep, Timeline
 id = "childs_pose"
 faults = ("hips_off_heels", "arms_bent")
 default_reps = 1
+varied_reps = 1  # reps in a varied-suite clip (its timeline follows the varied motion)
 levels = (0.0, 1.0)
 
 # The committed sample clips (synth/samples.py): name -> ClipSpec settings.
@@ -57,18 +58,25 @@ def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
     return quad_solve(ctx, a, tuple(free), hands=SIDES, extra=head_down, hand_anchor=False)
 
 
+# Varied motion: the fold reaches at least this share of the full pose (the hip fold is
+# judged against an absolute line); holds of 3-10 s.
+FULL_FROM = 0.92
+HOLD_RANGE_S = (3.0, 10.0)
+
+
 def script(opts: ScriptOptions) -> Timeline:
-    k = 1.0 / opts.tempo
+    m = opts.mover()
     tl = Timeline()
-    tl.hold(0.8 * k)
+    tl.hold(m.t(0.8))
     hold = opts.hold_s if opts.hold_s is not None else DEFAULT_HOLD_S
     for i in range(1, opts.reps + 1):
+        m.next_rep()
         variant = opts.fault if opts.faulty(i) and opts.fault else "clean"
         start = tl.time_s
-        top = tl.move(1.0, 2.5 * k, variant)
-        top_end = tl.hold(hold)
-        end = tl.move(0.0, 2.0 * k)
+        top = tl.move(m.amplitude(FULL_FROM), m.t(2.5), variant)
+        top_end = tl.hold(m.top_hold(hold, *HOLD_RANGE_S))
+        end = tl.move(0.0, m.t(2.0))
         tl.reps.append(Rep(i, "hold", None, start, (top + top_end) / 2, end, top, top_end,
                            (variant,) if variant != "clean" else ()))  # fmt: skip
-        tl.hold(0.6 * k)
+        m.rest(tl, m.t(0.6), last=i == opts.reps)
     return tl

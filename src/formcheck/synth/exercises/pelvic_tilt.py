@@ -13,6 +13,7 @@ from formcheck.synth.timeline import Rep, Timeline
 id = "pelvic_tilt"
 faults = ("buttocks_lifting", "hold_too_short")
 default_reps = 3
+varied_reps = 2  # reps in a varied-suite clip (its timeline follows the varied motion)
 levels = (0.0, 1.0)
 suite_reps = 2  # 10 s holds: two keep a synthetic-suite clip under 30 s
 
@@ -46,20 +47,31 @@ def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
     return solve_supine(ctx.avatar, ctx.pts, angles, free_hip=False)
 
 
+# Varied motion: tilts of at least this share of the full tilt; clean holds of 10-13 s
+# (under 8.5 s is hold_too_short); short holds of 1.5-3 s.
+FULL_FROM = 0.85
+HOLD_RANGE_S = (10.0, 13.0)
+SHORT_RANGE_S = (1.5, 3.0)
+
+
 def script(opts: ScriptOptions) -> Timeline:
-    k = 1.0 / opts.tempo
+    m = opts.mover()
     tl = Timeline()
-    tl.hold(0.8 * k)
+    tl.hold(m.t(0.8))
     hold = opts.hold_s if opts.hold_s is not None else DEFAULT_HOLD_S
     for i in range(1, opts.reps + 1):
+        m.next_rep()
         fault = opts.fault if opts.faulty(i) else None
         variant = "buttocks_lifting" if fault == "buttocks_lifting" else "clean"
-        this_hold = min(SHORT_HOLD_S, hold / 3) if fault == "hold_too_short" else hold
+        if fault == "hold_too_short":
+            this_hold = m.top_hold(min(SHORT_HOLD_S, hold / 3), *SHORT_RANGE_S)
+        else:
+            this_hold = m.top_hold(hold, *HOLD_RANGE_S)
         start = tl.time_s
-        top = tl.move(1.0, 1.0 * k, variant)
+        top = tl.move(m.amplitude(FULL_FROM), m.t(1.0), variant)
         top_end = tl.hold(this_hold)
-        end = tl.move(0.0, 1.0 * k)
+        end = tl.move(0.0, m.t(1.0))
         tl.reps.append(Rep(i, "hold", None, start, (top + top_end) / 2, end, top, top_end,
                            (fault,) if fault else ()))  # fmt: skip
-        tl.hold(1.0 * k)
+        m.rest(tl, m.t(1.0), last=i == opts.reps)
     return tl
