@@ -464,7 +464,7 @@ class ExerciseAnalyzer:
             for s in _merge_spans(self._spans)
         ]
         unjudged_s = sum(u.end_s - u.start_s for u in unjudged)
-        notes: list[str] = [self._fault_note] if self._fault_note else []
+        notes: list[str] = []
         judgeable, confidence = True, 1.0
         pose_share = self._frames_with_pose / self._frames if self._frames else 0.0
         if self._frames == 0 or self._frames_with_pose == 0:
@@ -523,6 +523,8 @@ class ExerciseAnalyzer:
                     "measured in the picture, so results from this view are unreliable."
                 )
                 confidence *= 0.5
+        if self._fault_note:
+            notes.append(self._fault_note)  # after any verdict on the count itself
         near = None
         if sum(self._side_votes.values()):
             near = max(self._side_votes, key=lambda s: self._side_votes[s])
