@@ -54,6 +54,9 @@ def test_broken_clips_are_reported_and_the_rest_scored(scored, clip_folder) -> N
     jsonl = [json.loads(line) for line in (out / "clips.jsonl").read_text().splitlines()]
     assert [r["key"] for r in jsonl] == [r["key"] for r in read_csv(out / "clips.csv")]
     assert "failed" in proc.stderr and "broken_zero.mp4" in proc.stderr
+    # Workers close their models before exiting: mediapipe 1.x's finaliser, left to the
+    # interpreter's teardown, printed a traceback per worker.
+    assert "Traceback" not in proc.stderr
 
 
 def test_rescoring_with_new_thresholds_reads_the_pose_cache(scored, clip_folder, tmp_path) -> None:

@@ -8,6 +8,7 @@ the pose cache, atomically, so it must see ``--out`` (on a cluster: a shared pat
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import signal
 import threading
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 # One model per thread of each worker process: Dask workers may run several threads.
 _local = threading.local()
+_opened: list[ReusedEstimator] = []  # every thread's, closed once as the process exits
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,22 @@ def estimator(model_path: str | None) -> ReusedEstimator:
     held: dict[str | None, ReusedEstimator] = _local.__dict__.setdefault("estimators", {})
     if model_path not in held:
         held[model_path] = ReusedEstimator(Path(model_path) if model_path else None)
+        if not _opened:
+            # mediapipe 1.x runs its C calls on a thread pool, which Python shuts down before
+            # atexit handlers run; closing must come before that (a later-registered hook
+            # runs first). threading has no public hook for it, hence the fallback.
+            register = getattr(threading, "_register_atexit", atexit.register)
+            register(_close_opened)
+        _opened.append(held[model_path])
     return held[model_path]
+
+
+def _close_opened() -> None:
+    """Close the worker's landmarkers while the interpreter is still whole: left to the
+    garbage collector at shutdown, mediapipe 1.x's finaliser finds its C bindings gone and
+    prints a traceback per landmarker."""
+    while _opened:
+        _opened.pop().close()
 
 
 @lru_cache(maxsize=32)
