@@ -42,7 +42,7 @@ from formcheck.exercises.schema import CountingSpec
 CONTEXT_S = 1.0
 # A rep that came back is finished once its end has stayed put this long: until the
 # lowering settles, the strategy moves the rep's end on with every frame.
-SETTLE_S = 0.5
+END_SETTLED_S = 0.5
 # Cycles, live: the patient's centre is first taken once this much of the signal is seen.
 CENTRE_AFTER_S = 1.0
 # Nothing open for this long: the window moves on (a long stillness costs nothing).
@@ -148,9 +148,9 @@ class LiveCounter:
         self._seg = self._segment(ts, us, self._live_spec, carry)
         reps = [r for r in self._seg.reps if r.peak_s is not None and r.peak_s > self._from]
         last_t = ts[~np.isnan(us)][-1] if np.any(~np.isnan(us)) else -math.inf
-        # Open: it runs to the latest frame, or came back less than SETTLE_S ago (its end
+        # Open: it runs to the latest frame, or came back less than END_SETTLED_S ago (its end
         # moves on while the lowering goes on), and nothing has begun since.
-        still_open = bool(reps) and (reps[-1].end_s or 0.0) >= last_t - SETTLE_S - GRID_S
+        still_open = bool(reps) and (reps[-1].end_s or 0.0) >= last_t - END_SETTLED_S - GRID_S
         open_rep = reps.pop() if still_open else None
         events: list[CounterEvent] = []
         for rep in reps:  # reps that ended: the one open until now first
