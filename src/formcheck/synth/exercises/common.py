@@ -9,6 +9,7 @@ import numpy as np
 from formcheck.synth.avatar import Avatar
 from formcheck.synth.points import SurfacePoints
 from formcheck.synth.solver import BodyPose, Points, solve
+from formcheck.synth.timeline import Rep, Timeline
 
 SIDES = ("l", "r")
 
@@ -140,3 +141,24 @@ def quad_solve(ctx, angles: Mapping[str, float], free_names: tuple[str, ...],
         return r
 
     return solve(ctx.avatar, ctx.pts, BodyPose(dict(angles), "prone"), free, res)
+
+
+def alternating_sides(opts, kind: str, move_s: float, hold_s: float, between_s: float) -> Timeline:
+    """Reps or holds taking turns left and right (opts: ScriptOptions; import cycle avoided):
+    the variant is ``"<l|r>|<fault or clean>"``; ``hold_s`` is the default hold at the top."""
+    k = 1.0 / opts.tempo
+    tl = Timeline(variant="l|clean")
+    tl.hold(0.8 * k)
+    hold = opts.hold_s if opts.hold_s is not None else hold_s
+    for i in range(1, opts.reps + 1):
+        side = "l" if i % 2 == 1 else "r"
+        fault = opts.fault if opts.faulty(i) else None
+        start = tl.time_s
+        top = tl.move(1.0, move_s * k, f"{side}|{fault or 'clean'}")
+        top_end = tl.hold(hold)
+        end = tl.move(0.0, move_s * k)
+        name = "left" if side == "l" else "right"
+        tl.reps.append(Rep(i, kind, name, start, (top + top_end) / 2, end, top, top_end,
+                           (fault,) if fault else ()))  # fmt: skip
+        tl.hold(between_s * k)
+    return tl

@@ -6,9 +6,9 @@ drawn only part of the way: hip flexion 85 deg instead of 120)."""
 from __future__ import annotations
 
 from formcheck.synth.exercises.base import PoseContext, ScriptOptions, lerp
-from formcheck.synth.exercises.common import SIDES, supine_rest
+from formcheck.synth.exercises.common import SIDES, alternating_sides, supine_rest
 from formcheck.synth.solver import BodyPose, Points, solve
-from formcheck.synth.timeline import Rep, Timeline
+from formcheck.synth.timeline import Timeline
 
 id = "knee_to_chest"
 faults = ("knee_not_to_chest",)
@@ -62,19 +62,4 @@ def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
 
 
 def script(opts: ScriptOptions) -> Timeline:
-    k = 1.0 / opts.tempo
-    tl = Timeline(variant="l|clean")
-    tl.hold(0.8 * k)
-    hold = opts.hold_s if opts.hold_s is not None else DEFAULT_HOLD_S
-    for i in range(1, opts.reps + 1):
-        leg = "l" if i % 2 == 1 else "r"
-        fault = opts.fault if opts.faulty(i) else None
-        start = tl.time_s
-        top = tl.move(1.0, 1.5 * k, f"{leg}|{fault or 'clean'}")
-        top_end = tl.hold(hold)
-        end = tl.move(0.0, 1.5 * k)
-        side = "left" if leg == "l" else "right"
-        tl.reps.append(Rep(i, "hold", side, start, (top + top_end) / 2, end, top, top_end,
-                           (fault,) if fault else ()))  # fmt: skip
-        tl.hold(0.8 * k)
-    return tl
+    return alternating_sides(opts, "hold", move_s=1.5, hold_s=DEFAULT_HOLD_S, between_s=0.8)

@@ -7,9 +7,9 @@ the upper back stays flat. Fault: ``small_range`` (the knees drop only 15 deg, n
 from __future__ import annotations
 
 from formcheck.synth.exercises.base import PoseContext, ScriptOptions
-from formcheck.synth.exercises.common import SIDES, supine_rest
+from formcheck.synth.exercises.common import SIDES, alternating_sides, supine_rest
 from formcheck.synth.solver import BodyPose, Points, solve
-from formcheck.synth.timeline import Rep, Timeline
+from formcheck.synth.timeline import Timeline
 
 id = "lower_trunk_rotation"
 faults = ("small_range",)
@@ -57,19 +57,4 @@ def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
 
 
 def script(opts: ScriptOptions) -> Timeline:
-    k = 1.0 / opts.tempo
-    tl = Timeline(variant="l|clean")
-    tl.hold(0.8 * k)
-    hold = opts.hold_s if opts.hold_s is not None else 1.0
-    for i in range(1, opts.reps + 1):
-        side = "l" if i % 2 == 1 else "r"
-        fault = opts.fault if opts.faulty(i) else None
-        start = tl.time_s
-        top = tl.move(1.0, 1.8 * k, f"{side}|{fault or 'clean'}")
-        top_end = tl.hold(hold)
-        end = tl.move(0.0, 1.8 * k)
-        name = "left" if side == "l" else "right"
-        tl.reps.append(Rep(i, "rep", name, start, (top + top_end) / 2, end, top, top_end,
-                           (fault,) if fault else ()))  # fmt: skip
-        tl.hold(0.6 * k)
-    return tl
+    return alternating_sides(opts, "rep", move_s=1.8, hold_s=1.0, between_s=0.6)
