@@ -7,7 +7,7 @@ supports stay down), ``same_side`` (arm and leg of one side), ``limb_not_extende
 from __future__ import annotations
 
 from formcheck.synth.exercises.base import PoseContext, ScriptOptions, lerp
-from formcheck.synth.exercises.common import quad_solve, tabletop
+from formcheck.synth.exercises.common import OTHER, quad_solve, tabletop
 from formcheck.synth.solver import BodyPose
 from formcheck.synth.timeline import Rep, Timeline
 
@@ -29,7 +29,6 @@ samples = {
 }  # fmt: skip
 
 ROLL_DEG = 18.0
-OTHER = {"l": "r", "r": "l"}
 
 
 def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:

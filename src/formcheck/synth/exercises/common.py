@@ -12,6 +12,7 @@ from formcheck.synth.solver import BodyPose, Points, solve
 from formcheck.synth.timeline import Rep, Timeline
 
 SIDES = ("l", "r")
+OTHER = {"l": "r", "r": "l"}  # the opposite side
 
 
 def both(name: str, value: float) -> dict[str, float]:

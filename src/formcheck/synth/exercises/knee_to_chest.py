@@ -6,7 +6,7 @@ drawn only part of the way: hip flexion 85 deg instead of 120)."""
 from __future__ import annotations
 
 from formcheck.synth.exercises.base import PoseContext, ScriptOptions, lerp
-from formcheck.synth.exercises.common import SIDES, alternating_sides, supine_rest
+from formcheck.synth.exercises.common import OTHER, SIDES, alternating_sides, supine_rest
 from formcheck.synth.solver import BodyPose, Points, solve
 from formcheck.synth.timeline import Timeline
 
@@ -29,7 +29,6 @@ DEFAULT_HOLD_S = 5.0
 # Hip and knee flexion of the drawn leg at the hold: the thigh on the chest, or part way.
 HIP_TOP = {"clean": 120.0, "knee_not_to_chest": 85.0}
 KNEE_TOP = 135.0
-OTHER = {"l": "r", "r": "l"}
 
 
 def key_pose(ctx: PoseContext, variant: str, level: float) -> BodyPose:
