@@ -359,11 +359,13 @@ class ExerciseAnalyzer:
         return self._close_rep(cur, end, complete=ev.kind == "finished")
 
     def _recorded(
-        self, signal: str
+        self, signal: str, state: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray], np.ndarray, float]:
-        """The frames so far, as :meth:`_replay` reads them, counted on ``signal``."""
+        """The frames so far, as :meth:`_replay` reads them, counted on ``signal`` (measured
+        where ``state``, by default each frame's own, says so)."""
         t = np.frombuffer(self._series_t, dtype=np.float64)
-        state = np.frombuffer(self._frame_state, dtype=np.int8)
+        if state is None:
+            state = np.frombuffer(self._frame_state, dtype=np.int8)
         u = np.where(state == _MEASURED, np.asarray(self._series[signal], dtype=float), np.nan)
         series = {n: np.asarray(v, dtype=float) for n, v in self._series.items()}
         sides = np.frombuffer(self._frame_side, dtype=np.int8)
@@ -572,8 +574,6 @@ class ExerciseAnalyzer:
         """Replace the live counter's reps with those found in the whole recorded signal
         (``in_3d``: on the definition's 3D signal, the view being front or oblique)."""
         counting = self.spec.counting
-        sign = 1.0 if counting.direction == "up" else -1.0
-        t = np.frombuffer(self._series_t, dtype=np.float64)
         state = np.frombuffer(self._frame_state, dtype=np.int8).copy()
         signal = counting.signal
         if in_3d:
@@ -582,16 +582,13 @@ class ExerciseAnalyzer:
             state[state == _MEASURED_3D] = _MEASURED
             self._faults_unjudged = True
         self._relearn_consensus(state == _MEASURED)
-        raw = np.asarray(self._series[signal], dtype=float) * sign
-        u = np.where(state == _MEASURED, raw, np.nan)
+        t, u, state, series, sides, need = self._recorded(signal, state)
         # Seen but not judged (a doubted skeleton, a flicker of the view verdict): no gap.
         seen_unjudged = (state == _DOUBTED) | (state == _MEASURED_3D)
         found = strategy_for(counting).segment(t, u, counting, seen_unjudged)
         self._reps, self._faults, self._partial = [], [], 0
-        series = {n: np.asarray(v, dtype=float) for n, v in self._series.items()}
-        sides = np.frombuffer(self._frame_side, dtype=np.int8)
         for rep in found.reps:
-            self._replay(rep, t, u, state, series, sides, counting.top * sign)
+            self._replay(rep, t, u, state, series, sides, need)
             end = rep.end_s if rep.end_s is not None else float(t[-1])
             self._close_rep(rep, end, complete=rep.counted)
 
