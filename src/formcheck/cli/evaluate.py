@@ -76,6 +76,13 @@ def eval_command(
         Path | None, typer.Option(help="Write the results table as Markdown.")
     ] = None,
     title: Annotated[str, typer.Option(help="Title of the Markdown table.")] = "Results",
+    stride: Annotated[
+        str,
+        typer.Option(
+            help="Run the model on every k-th frame; 'auto' (default): k from each exercise's "
+            "sample rate, as analyze and batch do; 1: every frame."
+        ),
+    ] = "auto",
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing outputs.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
@@ -86,8 +93,10 @@ def eval_command(
     from formcheck.exercises.loader import load_config
     from formcheck.pose.models import model_id_of
     from formcheck.report.atomic import atomic_write_text
+    from formcheck.sources.stride import parse_stride
 
     with user_errors():
+        every = parse_stride(stride)
         check_outputs([json_out, markdown], force)
         load_config(config)  # fail early on a bad config
         model_id_of(model)  # and on a missing model, before every clip fails on it
@@ -101,6 +110,7 @@ def eval_command(
                 model=model,
                 config_path=config,
                 on_done=lambda s: progress.advance(task),
+                stride=every,
             )
         total = overall(scores)
         if json_out:

@@ -17,15 +17,17 @@ from formcheck.pipeline import file_sha256
 from formcheck.pose.models import DEFAULT_MODEL, bundled_model_id, is_model_name
 
 
-def _cache_file(cache: Path, clip: Path, model: Path | None) -> Path:
+def _cache_file(cache: Path, clip: Path, model: Path | None, stride: int | None) -> Path:
     # Streamed hash (the pipeline's): a long clip is not read into memory at once.
     h = file_sha256(clip)[:20]
+    # One entry per --stride: comparing two strides on one cache must not swap their poses.
+    every = "" if stride is None else f"-k{stride}"
     if model is None or is_model_name(model):
         # A bundled model and the mediapipe that ran it: another runtime gets its own entry.
         tag = bundled_model_id(str(model or DEFAULT_MODEL)).replace("mediapipe-pose-", "")
     else:
         tag = file_sha256(model)[:8]
-    return cache / f"{h}-{tag}.npz"
+    return cache / f"{h}-{tag}{every}.npz"
 
 
 def evaluate_clip(
@@ -34,15 +36,19 @@ def evaluate_clip(
     config: PatientConfig | None = None,
     cache: Path | None = None,
     model: Path | None = None,
+    stride: int | None = None,
 ) -> ClipScore:
-    """Analyse one labelled clip (poses from the cache when present) and score it."""
+    """Analyse one labelled clip (poses from the cache when present) and score it.
+
+    ``stride``: run the model on every k-th frame (``None``: the exercise's default).
+    """
     from formcheck.pipeline import analyze_clip
     from formcheck.pose.recording import PoseRecording
 
     cfg = config or PatientConfig()
     spec = cfg.exercise(label.exercise)
     try:
-        pose_file = _cache_file(cache, label.path, model) if cache else None
+        pose_file = _cache_file(cache, label.path, model, stride) if cache else None
         recording = PoseRecording.load(pose_file) if pose_file and pose_file.exists() else None
 
         def factory():  # only used on a cache miss
@@ -57,6 +63,7 @@ def evaluate_clip(
             estimator_factory=factory,
             recording=recording,
             pose_out=pose_file if recording is None else None,
+            stride=stride,
         )
     except (FormcheckError, OSError) as exc:
         return ClipScore(
@@ -72,11 +79,15 @@ def evaluate_clip(
     return score_clip(label, outcome.report, spec)
 
 
-def _work(args: tuple[LabelledClip, Path | None, Path | None, Path | None]) -> ClipScore:
-    label, cache, model, config_path = args
+def _work(
+    args: tuple[LabelledClip, Path | None, Path | None, Path | None, int | None],
+) -> ClipScore:
+    label, cache, model, config_path, stride = args
     from formcheck.exercises.loader import load_config
 
-    return evaluate_clip(label, config=load_config(config_path), cache=cache, model=model)
+    return evaluate_clip(
+        label, config=load_config(config_path), cache=cache, model=model, stride=stride
+    )
 
 
 def evaluate(
@@ -87,11 +98,12 @@ def evaluate(
     model: Path | None = None,
     config_path: Path | None = None,
     on_done: Callable[[ClipScore], None] | None = None,
+    stride: int | None = None,
 ) -> list[ClipScore]:
     """Score every clip, in input order; ``workers`` > 1 uses separate processes."""
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-    jobs = [(label, cache, model, config_path) for label in labels]
+    jobs = [(label, cache, model, config_path, stride) for label in labels]
     results: Iterator[ClipScore]
     if workers <= 1:
         results = map(_work, jobs)
