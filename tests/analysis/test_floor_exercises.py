@@ -211,6 +211,34 @@ def test_cat_cow_too_fast():
     assert all(r.faults == ["too_fast"] for r in result.reps)
 
 
+def test_cat_cow_cows_refused_for_the_view_count_in_a_side_on_recording():
+    # From a camera off side-on and above the mat, each cow's arched back shortens the trunk
+    # in the picture and the width ratio the view gate reads goes past its limit (here the
+    # far shoulder and hip 100 px across a 180-px trunk, while the head is high). The camera
+    # has not moved: a recorded clip counts both cycles, with no "turn side-on" time.
+    from formcheck.landmarks import Landmark, Side
+
+    def fn(t):
+        return {"head_height": 0.05 + (0.15 * math.sin(2 * math.pi * (t - 1.5) / 5.0)
+                                       if t > 1.5 else 0.0)}  # fmt: skip
+
+    def builder(head_height, **kw):
+        xy = tabletop_pose(head_height=head_height, **kw)
+        if head_height > 0.12:
+            for part in ("shoulder", "hip"):
+                xy[Landmark.sided(part, Side.RIGHT), 1] -= 100.0
+        return xy
+
+    frames = sequence(fn, duration=12.0, builder=builder)
+    analyzer = ExerciseAnalyzer(builtin("cat_cow"))
+    for frame in frames:
+        analyzer.step(frame)
+    result = analyzer.finish(hindsight=True)
+    assert result.view == "side"
+    assert len(result.reps) == 2
+    assert not any(u.reason.startswith("Turn side-on") for u in result.unjudged)
+
+
 def test_cat_cow_still_head_counts_nothing():
     result = cat_cow(0.0, 5.0)
     assert result.reps == []
@@ -288,7 +316,10 @@ def test_childs_pose_hold_carried_through_a_flicker_of_the_view_verdict():
         for frame in frames:
             analyzer.step(frame)
         result = analyzer.finish(hindsight=hindsight)
-        assert any(u.reason.startswith("Turn side-on") for u in result.unjudged)
+        # Live, the frames' own verdict is reported; a recorded clip filmed side-on as a
+        # whole has them judged, as the side view the camera gives.
+        flickered = any(u.reason.startswith("Turn side-on") for u in result.unjudged)
+        assert flickered != hindsight
         assert len(result.reps) == 1
         assert result.reps[0].metrics["hold_s"] == pytest.approx(10.0, abs=0.8)
 

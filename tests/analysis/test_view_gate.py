@@ -75,6 +75,24 @@ def test_turning_away_mid_clip_keeps_the_reps_already_seen():
     assert abs(result.unjudged[0].start_s - 10.5) < 0.1
 
 
+def test_turning_away_mid_recording_is_not_counted_in_hindsight():
+    # A recorded clip is judged side-on as a whole, and frames refused for the view between
+    # side-on frames count as that view (the pose changes the widths the gate reads). A
+    # patient turned away for the rest of the clip is not that: those reps are not counted.
+    from formcheck.analysis.analyzer import ExerciseAnalyzer
+
+    analyzer = ExerciseAnalyzer(builtin("bridge"))
+    for frame in widened(bridges(4), 90.0, after_s=15.5):
+        analyzer.step(frame)
+    result = analyzer.finish(hindsight=True)
+    assert result.view == "side"
+    assert len(result.reps) == 3
+    assert all(rep.end_s <= 15.5 for rep in result.reps)
+    assert [span.reason.split(" and ")[0] for span in result.unjudged] == [
+        "Turn side-on to the camera"
+    ]
+
+
 def _legs(xy, knee_rise, knee_angle_deg):
     """Re-place both legs: the knee ``knee_rise`` torso lengths above the hip in the
     picture, 75 px towards the feet, the shin (60 px) at ``knee_angle_deg`` from the

@@ -448,13 +448,25 @@ class ExerciseAnalyzer:
             self._on_event(ev)
         resegment = hindsight and self.supports_hindsight()
         in_3d = resegment and self.counted_in_3d
+        side_on = resegment and self._median_side_ratio() <= self.spec.view.max_side_ratio
         if resegment:
-            self._resegment(in_3d)
+            self._resegment(in_3d, side_on)
         if in_3d:
             # Those frames were counted, in the body's own plane: not unjudged time.
             self._spans = [s for s in self._spans if s.reason != WRONG_VIEW_CUE]
             if self._open_span is not None and self._open_span.reason == WRONG_VIEW_CUE:
                 self._open_span = None
+        elif side_on:
+            # Nor those counted as the side view the clip is (see _resegment).
+            t = np.frombuffer(self._series_t, dtype=np.float64)
+            state = np.frombuffer(self._frame_state, dtype=np.int8)
+            seen = t[state == _MEASURED]
+            if seen.size:
+                self._spans = [
+                    s
+                    for s in self._spans
+                    if s.reason != WRONG_VIEW_CUE or s.start_s < seen[0] or s.end_s > seen[-1]
+                ]
         if self._open_span is not None:
             self._open_span.end_s = end_t
             self._spans.append(self._open_span)
@@ -570,17 +582,26 @@ class ExerciseAnalyzer:
             and med > self.spec.view.max_side_ratio
         )
 
-    def _resegment(self, in_3d: bool) -> None:
+    def _resegment(self, in_3d: bool, side_on: bool = False) -> None:
         """Replace the live counter's reps with those found in the whole recorded signal
-        (``in_3d``: on the definition's 3D signal, the view being front or oblique)."""
+        (``in_3d``: on the definition's 3D signal, the view being front or oblique;
+        ``side_on``: the clip as a whole is filmed side-on)."""
         counting = self.spec.counting
         state = np.frombuffer(self._frame_state, dtype=np.int8).copy()
         signal = counting.signal
         if in_3d:
             # Counted on the body's own plane; the picture's angles judge no fault here.
             signal = counting.signal_3d or signal
-            state[state == _MEASURED_3D] = _MEASURED
             self._faults_unjudged = True
+        if in_3d:
+            state[state == _MEASURED_3D] = _MEASURED
+        elif side_on:
+            # The view is the camera's, and a recorded clip's camera is judged over the whole
+            # clip: frames refused for it between side-on frames are the pose changing the
+            # widths the gate reads (a cow's arched back shortens the torso in the picture),
+            # not the camera moving. Refused to the clip's end (or from its start) they are
+            # the patient turned away: not counted. Live, the frame's own verdict stands.
+            state[_between_measured(state, state == _MEASURED_3D)] = _MEASURED
         self._relearn_consensus(state == _MEASURED)
         t, u, state, series, sides, need = self._recorded(signal, state)
         # Seen but not judged (a doubted skeleton, a flicker of the view verdict): no gap.
@@ -702,3 +723,12 @@ def _most_common_reason(spans: list[UnjudgedSpan]) -> str:
     for s in spans:
         totals[s.reason] = totals.get(s.reason, 0.0) + (s.end_s - s.start_s)
     return max(totals, key=lambda r: totals[r]).lower() if totals else "unknown"
+
+
+def _between_measured(state: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``mask`` where a measured frame comes both before and after (its runs inside the clip)."""
+    measured = np.flatnonzero(state == _MEASURED)
+    if measured.size == 0:
+        return np.zeros_like(mask)
+    idx = np.arange(len(state))
+    return mask & (idx > measured[0]) & (idx < measured[-1])
