@@ -149,3 +149,24 @@ def test_a_rep_rising_from_the_first_frames_still_counts() -> None:
     found = segment(t, u, BRIDGE)
     assert len(found.counted) == 2
     assert found.partial == 0
+
+
+# Cat-cow from a camera off side-on and above the mat: the cow reads five times the cat, and
+# the patient rests between swings a little above the clip's median (head height, torso).
+LOPSIDED = [
+    (0.0, -0.08), (1.0, -0.08), (2.0, 0.06), (4.0, 0.06), (5.0, 0.38), (6.5, 0.38),
+    (8.0, -0.08), (11.0, -0.08), (12.0, 0.06), (15.0, 0.06), (16.0, 0.38), (17.5, 0.38),
+    (19.0, -0.08), (22.0, -0.08), (23.0, 0.07), (25.0, 0.07),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("fps", [10, 15, 30])
+def test_a_rest_the_clip_ends_on_just_past_the_centre_is_no_half_cycle(fps: float) -> None:
+    from formcheck.analysis.segment import segment_cycles
+
+    t, v = _signal(LOPSIDED, fps, noise=0.004)
+    found = segment_cycles(t, v, builtin("cat_cow").counting)
+    # The opening cat and two cow-cat cycles: two cycles and a partial; the closing rest
+    # does not make the last cat a cycle.
+    assert len(found.counted) == 2
+    assert found.partial == 1

@@ -346,10 +346,16 @@ def _cycles_in_run(
     wall = 10 * need + float(np.ptp(y)) + 1.0
     turns: list[tuple[int, int]] = []  # (index, +1 high / -1 low)
     for sign in (1, -1):
-        padded = np.concatenate(([-wall], sign * (y - centre), [-wall]))
-        found, _ = find_peaks(padded, prominence=need)
+        seen = sign * (y - centre)
+        found, _ = find_peaks(np.concatenate(([-wall], seen, [-wall])), prominence=need)
         for i in found - 1:
-            past = sign * (y[i] - centre) > margin
+            # A level the clip opens or closes on, not left by ``top`` before the edge, is a
+            # turn only past the centre by half of ``top``: the patient resting at a neutral
+            # a little off the clip's median (a camera off side-on makes the swings lopsided
+            # and moves the median) is no half cycle.
+            low = seen[i] - need
+            at_edge = bool(seen[: i + 1].min() > low or seen[i:].min() > low)
+            past = seen[i] > (max(margin, need / 2) if at_edge else margin)
             held = _time_past(grid, y, int(i), centre + sign * margin, sign)
             if past and held >= spec.min_top_s:
                 turns.append((int(i), sign))
