@@ -169,3 +169,38 @@ def test_roll_of_hips_and_shoulders_is_their_mean_so_opposite_limb_pulls_cancel(
 def test_roll_takes_one_or_two_points():
     with pytest.raises(ValueError, match="takes 1 or 2 points"):
         _spec(kind="roll", points=("hip", "shoulder", "knee"))
+
+
+@pytest.mark.parametrize(("yaw", "pitch"), [(0, 0), (40, 0), (-55, 30), (120, -80)])
+def test_sagittal_angle_of_one_raised_leg_per_side_and_of_the_midpoints(yaw, pitch):
+    # On all fours, one leg straight back (hip 180 deg, extended) and the other under the
+    # hip (90 deg): the per-side angle reads the raised leg whatever the camera, where the
+    # midpoints' knee swings only half way and reads ~135.
+    import numpy as np
+
+    from formcheck.landmarks import NUM_LANDMARKS, Landmark
+    from formcheck.synth.groundtruth import anatomical_angles
+
+    rig = np.zeros((1, NUM_LANDMARKS, 3))  # Z up, the body's left +X, its front -Y
+    for side, x, thigh in ((Side.LEFT, 0.12, (0, 0.45, 0)), (Side.RIGHT, -0.12, (0, 0, -0.45))):
+        hip = np.array([x, 0.0, 0.6])
+        rig[0, Landmark.sided("hip", side)] = hip
+        rig[0, Landmark.sided("shoulder", side)] = hip + (0.05 * np.sign(x), -0.5, 0.0)
+        rig[0, Landmark.sided("knee", side)] = hip + thigh
+    a, b = np.radians(yaw), np.radians(pitch)
+    rz = np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1]])
+    rx = np.array([[1, 0, 0], [0, np.cos(b), -np.sin(b)], [0, np.sin(b), np.cos(b)]])
+    world = rig[0] @ (rx @ rz).T  # a rotation: handedness kept, as the model's frame
+    specs = {
+        name: _spec(kind="sagittal_angle", points=("shoulder", "hip", "knee"), side=side)
+        for name, side in (("mid", "near"), ("leg", "max"), ("each", "each"))
+    }
+    v, winners = measure(specs, np.zeros((NUM_LANDMARKS, 2)), np.ones(NUM_LANDMARKS),
+                         Side.LEFT, 480, world=world)  # fmt: skip
+    assert v["leg"] == pytest.approx(180.0, abs=1e-6) and winners["leg"] == "left"
+    assert (v["each_left"], v["each_right"]) == pytest.approx((180.0, 90.0), abs=1e-6)
+    assert 120.0 < v["mid"] < 150.0
+    truth = anatomical_angles(rig)  # the eval's truth: the same angles from the rig
+    assert truth["left_hip_angle_3d"][0] == pytest.approx(v["each_left"], abs=1e-6)
+    assert truth["right_hip_angle_3d"][0] == pytest.approx(v["each_right"], abs=1e-6)
+    assert truth["hip_angle_3d"][0] == pytest.approx(v["mid"], abs=1e-6)

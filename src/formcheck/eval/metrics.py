@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from formcheck.eval.labels import LabelledClip, TrueRep
-from formcheck.exercises.schema import ExerciseSpec
+from formcheck.exercises.schema import ExerciseSpec, SignalSpec
 from formcheck.report.model import Rep, SessionReport
 
 # Our signal (kind, points) -> the truth's angle name (side "near").
@@ -231,6 +231,18 @@ def _median_error(
     return float(np.median(err)) if err.size else None
 
 
+def _anatomical_truth(sig: SignalSpec, anatomical: dict[str, np.ndarray]) -> np.ndarray | None:
+    """The rig's angle a ``sagittal_angle`` signal measures: of the midpoints, or for a
+    ``side = "max"``/``"min"`` signal the larger or smaller of the two sides'."""
+    key = _ANATOMICAL.get(tuple(sig.points), "")
+    if sig.side not in ("max", "min"):
+        return None if sig.side == "each" else anatomical.get(key)
+    sides = [anatomical.get(f"{s}_{key}") for s in ("left", "right")]
+    if any(v is None for v in sides):
+        return None
+    return (np.fmax if sig.side == "max" else np.fmin)(*sides)
+
+
 def anatomical_errors(
     report: SessionReport, spec: ExerciseSpec, anatomical: dict[str, np.ndarray], fps: float
 ) -> tuple[dict[str, float], dict[str, float]]:
@@ -244,7 +256,7 @@ def anatomical_errors(
     for name, sig in spec.signals.items():
         if sig.kind != "sagittal_angle":
             continue
-        truth = anatomical.get(_ANATOMICAL.get(tuple(sig.points), ""))
+        truth = _anatomical_truth(sig, anatomical)
         got = _series(report, name)
         if truth is None or got is None:
             continue

@@ -78,7 +78,10 @@ class SignalSpec(_Strict):
         the model's 3D (world) landmarks: the midpoints of the left and right points,
         projected onto the plane across the hip axis. 180 is straight; the angle closes as
         ``points[2]`` swings to the front of the body (a hip flexing) and passes 180 as it
-        swings behind (extension past straight). The same from any camera angle.
+        swings behind (extension past straight). The same from any camera angle. With
+        ``side = "each"``, ``"max"`` or ``"min"``, each side's own points instead of the
+        midpoints (a limb raised alone, as a bird-dog's leg), the hip axis still setting
+        the plane.
     """
 
     kind: SignalKind

@@ -112,13 +112,22 @@ def _line_hike(part: str, spec: SignalSpec, world: np.ndarray, vis: np.ndarray) 
     return math.degrees(math.asin(max(-1.0, min(1.0, float(v[1]) / n))))
 
 
-def _sagittal_angle(spec: SignalSpec, world: np.ndarray | None, vis: np.ndarray) -> float:
-    """The angle at the middle point in the body's sagittal plane (see SignalSpec)."""
+def _sagittal_angle(
+    spec: SignalSpec, world: np.ndarray | None, vis: np.ndarray, side: Side | None = None
+) -> float:
+    """The angle at the middle point in the body's sagittal plane (see SignalSpec), of the
+    left and right points' midpoints or, given ``side``, of that side's points."""
     if world is None:
         return NAN
     mids = []
     for part in spec.points:
         left, right = point(part, Side.LEFT), point(part, Side.RIGHT)
+        if side is not None:
+            one = point(part, side)
+            if vis[one] < spec.min_visibility:
+                return NAN
+            mids.append(world[one])
+            continue
         if max(vis[left], vis[right]) < spec.min_visibility:
             return NAN
         mids.append((world[left] + world[right]) / 2.0)
@@ -204,7 +213,11 @@ def _measure_spec(
     if spec.kind == "side_gap":
         return {name: _side_gap(spec, xy, vis, torso)}, None
     if spec.kind == "sagittal_angle":
-        return {name: _sagittal_angle(spec, world, vis)}, None
+        if spec.side not in ("each", "max", "min"):
+            return {name: _sagittal_angle(spec, world, vis)}, None
+        # One limb at a time (a bird-dog's raised leg): each side's own points.
+        per_side = {s: _sagittal_angle(spec, world, vis, s) for s in Side}
+        return _pick_side(name, spec, per_side)
     if spec.kind == "roll":
         hike = _left_hike(spec, world, vis)
         if spec.side == "each":
@@ -214,6 +227,13 @@ def _measure_spec(
         side = {"near": near, "far": near.other, "left": Side.LEFT, "right": Side.RIGHT}[spec.side]
         return {name: _measure_side(spec, xy, vis, side, torso, image_height)}, None
     per_side = {s: _measure_side(spec, xy, vis, s, torso, image_height) for s in Side}
+    return _pick_side(name, spec, per_side)
+
+
+def _pick_side(
+    name: str, spec: SignalSpec, per_side: dict[Side, float]
+) -> tuple[dict[str, float], str | None]:
+    """Both sides' values (``side = "each"``), or the larger or smaller and its side."""
     if spec.side == "each":
         return {f"{name}_{s.value}": v for s, v in per_side.items()}, None
     valid = {s: v for s, v in per_side.items() if not math.isnan(v)}

@@ -62,6 +62,8 @@ def anatomical_angles(lm3: np.ndarray) -> dict[str, np.ndarray]:
     - ``hip_angle_3d``: shoulder-hip-knee at the mid-hip in the sagittal plane (the plane
       across the hip axis): 180 straight, less as the thighs flex to the front, past 180
       as they extend behind the trunk line (as the analysis's ``sagittal_angle`` signals);
+    - ``{left,right}_hip_angle_3d``: the same from one side's own shoulder, hip and knee
+      (one leg raised alone, as in a bird-dog);
     - ``{left,right}_knee_angle_3d``: hip-knee-ankle, 180 straight (the knee is a hinge,
       so its 3D angle is its flexion's complement);
     - ``trunk_roll``: how far the hip line and the shoulder line tilt out of level, mean
@@ -73,12 +75,17 @@ def anatomical_angles(lm3: np.ndarray) -> dict[str, np.ndarray]:
     def in_plane(v: np.ndarray) -> np.ndarray:
         return v - np.sum(v * axis, axis=-1, keepdims=True) * axis
 
-    vertex = _mid(lm3, "hip")
-    up = _unit(in_plane(_mid(lm3, "shoulder") - vertex))
-    down = in_plane(_mid(lm3, "knee") - vertex)
-    front = np.cross(axis, up)  # left x up: the body's front
-    flexion = np.degrees(np.arctan2(np.sum(down * front, axis=-1), -np.sum(down * up, axis=-1)))
-    out = {"hip_angle_3d": 180.0 - flexion}
+    def hip_angle(shoulder: np.ndarray, hip: np.ndarray, knee: np.ndarray) -> np.ndarray:
+        up = _unit(in_plane(shoulder - hip))
+        down = in_plane(knee - hip)
+        front = np.cross(axis, up)  # left x up: the body's front
+        flexion = np.degrees(np.arctan2(np.sum(down * front, axis=-1), -np.sum(down * up, axis=-1)))
+        return 180.0 - flexion
+
+    out = {"hip_angle_3d": hip_angle(_mid(lm3, "shoulder"), _mid(lm3, "hip"), _mid(lm3, "knee"))}
+    for side in Side:
+        sh, hp, kn = (lm3[:, Landmark.sided(p, side)] for p in ("shoulder", "hip", "knee"))
+        out[f"{side.value}_hip_angle_3d"] = hip_angle(sh, hp, kn)
     for side in Side:
         a, b, c = (lm3[:, Landmark.sided(p, side)] for p in ("hip", "knee", "ankle"))
         u, w = _unit(a - b), _unit(c - b)
