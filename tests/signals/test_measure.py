@@ -185,7 +185,7 @@ def test_sagittal_angle_of_one_raised_leg_per_side_and_of_the_midpoints(yaw, pit
     for side, x, thigh in ((Side.LEFT, 0.12, (0, 0.45, 0)), (Side.RIGHT, -0.12, (0, 0, -0.45))):
         hip = np.array([x, 0.0, 0.6])
         rig[0, Landmark.sided("hip", side)] = hip
-        rig[0, Landmark.sided("shoulder", side)] = hip + (0.05 * np.sign(x), -0.5, 0.0)
+        rig[0, Landmark.sided("shoulder", side)] = hip + np.array([0.05 * np.sign(x), -0.5, 0.0])
         rig[0, Landmark.sided("knee", side)] = hip + thigh
     a, b = np.radians(yaw), np.radians(pitch)
     rz = np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1]])

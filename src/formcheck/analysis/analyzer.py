@@ -593,7 +593,6 @@ class ExerciseAnalyzer:
             # Counted on the body's own plane; the picture's angles judge no fault here.
             signal = counting.signal_3d or signal
             self._faults_unjudged = True
-        if in_3d:
             state[state == _MEASURED_3D] = _MEASURED
         elif side_on:
             # The view is the camera's, and a recorded clip's camera is judged over the whole

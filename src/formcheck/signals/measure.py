@@ -121,13 +121,13 @@ def _sagittal_angle(
         return NAN
     mids = []
     for part in spec.points:
-        left, right = point(part, Side.LEFT), point(part, Side.RIGHT)
         if side is not None:
             one = point(part, side)
             if vis[one] < spec.min_visibility:
                 return NAN
             mids.append(world[one])
             continue
+        left, right = point(part, Side.LEFT), point(part, Side.RIGHT)
         if max(vis[left], vis[right]) < spec.min_visibility:
             return NAN
         mids.append((world[left] + world[right]) / 2.0)
