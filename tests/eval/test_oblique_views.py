@@ -41,3 +41,25 @@ def test_bird_dog_far_off_side_on_is_counted_in_3d(
     assert report.summary.judgeable
     assert report.summary.rep_count == label.count == 2
     assert any("counted from the 3D pose" in n for n in report.summary.notes)
+
+
+def test_bridge_filmed_from_above_and_round_counts_without_the_pictures_posture_check(
+    tmp_path: Path,
+) -> None:
+    # 52 deg off side-on and 45 up, the picture never shows the lying body as the posture
+    # check knows it (knees up, trunk level), so no frame passed it and the clip read 0
+    # reps with nothing said. Counted in 3D, the body's frames count from the first.
+    video = tmp_path / "bridge.mp4"
+    render_clip("bridge", video, reps=2, seed=5, fps=15.0, azimuth_deg=52.0, elevation_deg=45.0)
+    from formcheck.pose.mediapipe_backend import MediaPipePoseEstimator
+
+    report = analyze_clip(
+        video,
+        exercise="bridge",
+        config=PatientConfig(),
+        estimator_factory=MediaPipePoseEstimator,
+        stride=1,
+    ).report
+    assert report.view == "front_or_oblique"
+    assert report.summary.rep_count == load_truth(truth_path(video)).count == 2
+    assert any("starting position could not be checked" in n for n in report.summary.notes)

@@ -36,7 +36,10 @@ _SIDE_NAMES = {1: "left", 2: "right"}
 # How a frame was measured, for the hindsight pass: not at all; fully; the person is there
 # but the skeleton is doubted (a hold carries on through it); or only in 3D (the camera
 # does not look at the side, so the picture's angles are foreshortened).
-_UNMEASURED, _MEASURED, _DOUBTED, _MEASURED_3D = 0, 1, 2, 3
+# Each frame's standing for a recorded clip's second pass: not measured; measured; a doubted
+# skeleton (the person is there); measured but refused for the view (counts in 3D); seen but
+# before the starting position was first seen.
+_UNMEASURED, _MEASURED, _DOUBTED, _MEASURED_3D, _BEFORE_POSITION = 0, 1, 2, 3, 4
 REST_WINDOW_S = 0.5  # a rep's rest values: the frames this long before it leaves rest
 _RATIO_STEP = 0.01
 _RATIO_BINS = 200
@@ -272,6 +275,8 @@ class ExerciseAnalyzer:
             state = _UNMEASURED
             if seen and self._in_position_seen:
                 state = _MEASURED if check.status is FrameStatus.OK else _MEASURED_3D
+            elif seen:
+                state = _BEFORE_POSITION
             elif unclear:
                 state = _DOUBTED
             self._frame_state.append(state)
@@ -529,6 +534,12 @@ class ExerciseAnalyzer:
                     "the movement was counted from the 3D pose, in the body's own plane, but "
                     "form faults were not judged. Film side-on, with the camera low, to check "
                     "form."
+                    + (
+                        ""
+                        if self._in_position_seen
+                        else " The starting position could not be checked from this view: "
+                        "every movement from the first frame was counted."
+                    )
                 )
             elif view != "side" and self.spec.view.required == "side":
                 notes.append(
@@ -593,6 +604,11 @@ class ExerciseAnalyzer:
             # Counted on the body's own plane; the picture's angles judge no fault here.
             signal = counting.signal_3d or signal
             self._faults_unjudged = True
+            if not self._in_position_seen:
+                # The starting-position check reads the picture, which this view distorts as
+                # it does the angles (a supine body filmed 50-60 deg round and from above
+                # never passed it): the body's frames count from the first.
+                state[state == _BEFORE_POSITION] = _MEASURED
             state[state == _MEASURED_3D] = _MEASURED
         elif side_on:
             # The view is the camera's, and a recorded clip's camera is judged over the whole
