@@ -344,11 +344,20 @@ def _cycles_in_run(
         return []
     need, margin = abs(spec.top), spec.hysteresis
     wall = 10 * need + float(np.ptp(y)) + 1.0
+    settle = round(SETTLE_S / GRID_S)
     turns: list[tuple[int, int]] = []  # (index, +1 high / -1 low)
     for sign in (1, -1):
         seen = sign * (y - centre)
         found, _ = find_peaks(np.concatenate(([-wall], seen, [-wall])), prominence=need)
         for i in found - 1:
+            if seen[: i + 1].min() > seen[i] - need and i < settle:
+                # A level the run opens on: the model's first frames settle on the body
+                # (see SETTLE_S), so the turn is where the level stands once they have.
+                left = np.flatnonzero(seen[i:] < seen[i] - need)
+                end = i + int(left[0]) if left.size else len(seen)
+                if end <= settle:
+                    continue
+                i = settle + int(np.argmax(seen[settle:end]))
             # A level the clip opens or closes on, not left by ``top`` before the edge, is a
             # turn only past the centre by half of ``top``: the patient resting at a neutral
             # a little off the clip's median (a camera off side-on makes the swings lopsided
