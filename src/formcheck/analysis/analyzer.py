@@ -34,11 +34,9 @@ _KIND = {"reps": "rep", "holds": "hold", "cycles": "cycle"}
 _SIDES = {"left": 1, "right": 2}
 _SIDE_NAMES = {1: "left", 2: "right"}
 # How a frame was measured, for the hindsight pass: not at all; fully; the person is there
-# but the skeleton is doubted (a hold carries on through it); or only in 3D (the camera
-# does not look at the side, so the picture's angles are foreshortened).
-# Each frame's standing for a recorded clip's second pass: not measured; measured; a doubted
-# skeleton (the person is there); measured but refused for the view (counts in 3D); seen but
-# before the starting position was first seen.
+# but the skeleton is doubted (a hold carries on through it); refused for the view (counted
+# in 3D, or as the side view a clip judged side-on is); seen before the starting position
+# first was.
 _UNMEASURED, _MEASURED, _DOUBTED, _MEASURED_3D, _BEFORE_POSITION = 0, 1, 2, 3, 4
 REST_WINDOW_S = 0.5  # a rep's rest values: the frames this long before it leaves rest
 _RATIO_STEP = 0.01

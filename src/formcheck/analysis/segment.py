@@ -323,7 +323,9 @@ def segment_cycles(
 
     The centre is the clip's median (the patient's neutral). Turning points are the
     peaks and troughs that stand out by ``top`` (prominence) and lie past the centre by
-    ``hysteresis``; two in a row on the same side are one (a wobble inside a held arch).
+    ``hysteresis`` (by half of ``top`` for a level the clip opens or closes on, which is
+    taken once the tracker has settled); two in a row on the same side are one (a wobble
+    inside a held arch).
     Consecutive turning points on opposite sides make one cycle; a turning point left
     over at the clip's edge is a partial cycle.
     """
