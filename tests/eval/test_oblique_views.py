@@ -9,10 +9,23 @@ import pytest
 from formcheck.eval.labels import load_truth
 from formcheck.exercises.loader import PatientConfig
 from formcheck.pipeline import analyze_clip
+from formcheck.report.model import SessionReport
 from formcheck.synth.groundtruth import truth_path
 from formcheck.synth.render import render_clip
 
 pytestmark = pytest.mark.slow
+
+
+def _analyse(video: Path, exercise: str) -> SessionReport:
+    from formcheck.pose.mediapipe_backend import MediaPipePoseEstimator
+
+    return analyze_clip(
+        video,
+        exercise=exercise,
+        config=PatientConfig(),
+        estimator_factory=MediaPipePoseEstimator,
+        stride=1,
+    ).report
 
 
 @pytest.mark.parametrize(
@@ -28,15 +41,7 @@ def test_bird_dog_far_off_side_on_is_counted_in_3d(
     render_clip("bird_dog", video, reps=2, seed=seed, fps=15.0, azimuth_deg=azimuth,
                 elevation_deg=elevation)  # fmt: skip
     label = load_truth(truth_path(video))
-    from formcheck.pose.mediapipe_backend import MediaPipePoseEstimator
-
-    report = analyze_clip(
-        video,
-        exercise="bird_dog",
-        config=PatientConfig(),
-        estimator_factory=MediaPipePoseEstimator,
-        stride=1,
-    ).report
+    report = _analyse(video, "bird_dog")
     assert report.view == "front_or_oblique"
     assert report.summary.judgeable
     assert report.summary.rep_count == label.count == 2
@@ -51,15 +56,7 @@ def test_bridge_filmed_from_above_and_round_counts_without_the_pictures_posture_
     # reps with nothing said. Counted in 3D, the body's frames count from the first.
     video = tmp_path / "bridge.mp4"
     render_clip("bridge", video, reps=2, seed=5, fps=15.0, azimuth_deg=52.0, elevation_deg=45.0)
-    from formcheck.pose.mediapipe_backend import MediaPipePoseEstimator
-
-    report = analyze_clip(
-        video,
-        exercise="bridge",
-        config=PatientConfig(),
-        estimator_factory=MediaPipePoseEstimator,
-        stride=1,
-    ).report
+    report = _analyse(video, "bridge")
     assert report.view == "front_or_oblique"
     assert report.summary.rep_count == load_truth(truth_path(video)).count == 2
     assert any("starting position could not be checked" in n for n in report.summary.notes)
