@@ -459,17 +459,15 @@ class ExerciseAnalyzer:
             self._spans = [s for s in self._spans if s.reason != WRONG_VIEW_CUE]
             if self._open_span is not None and self._open_span.reason == WRONG_VIEW_CUE:
                 self._open_span = None
-        elif side_on:
+        elif side_on and (inside := self._measured_range()) is not None:
             # Nor those counted as the side view the clip is (see _resegment).
             t = np.frombuffer(self._series_t, dtype=np.float64)
-            state = np.frombuffer(self._frame_state, dtype=np.int8)
-            seen = t[state == _MEASURED]
-            if seen.size:
-                self._spans = [
-                    s
-                    for s in self._spans
-                    if s.reason != WRONG_VIEW_CUE or s.start_s < seen[0] or s.end_s > seen[-1]
-                ]
+            first, last = t[inside[0]], t[inside[1]]
+            self._spans = [
+                s
+                for s in self._spans
+                if s.reason != WRONG_VIEW_CUE or s.start_s < first or s.end_s > last
+            ]
         if self._open_span is not None:
             self._open_span.end_s = end_t
             self._spans.append(self._open_span)
@@ -574,6 +572,11 @@ class ExerciseAnalyzer:
         """Whether the frames were kept, so that the clip can be segmented whole."""
         return self.keep_series
 
+    def _measured_range(self) -> tuple[int, int] | None:
+        """The first and last frame measured as they came (the clip's side-on stretch)."""
+        measured = np.flatnonzero(np.frombuffer(self._frame_state, dtype=np.int8) == _MEASURED)
+        return (int(measured[0]), int(measured[-1])) if measured.size else None
+
     def _median_side_ratio(self) -> float:
         total = int(self._ratio_counts.sum())
         if total == 0:
@@ -614,7 +617,10 @@ class ExerciseAnalyzer:
             # widths the gate reads (a cow's arched back shortens the torso in the picture),
             # not the camera moving. Refused to the clip's end (or from its start) they are
             # the patient turned away: not counted. Live, the frame's own verdict stands.
-            state[_between_measured(state, state == _MEASURED_3D)] = _MEASURED
+            inside = self._measured_range()
+            if inside is not None:
+                between = state[inside[0] : inside[1] + 1]
+                between[between == _MEASURED_3D] = _MEASURED
         self._relearn_consensus(state == _MEASURED)
         t, u, state, series, sides, need = self._recorded(signal, state)
         # Seen but not judged (a doubted skeleton, a flicker of the view verdict): no gap.
@@ -736,12 +742,3 @@ def _most_common_reason(spans: list[UnjudgedSpan]) -> str:
     for s in spans:
         totals[s.reason] = totals.get(s.reason, 0.0) + (s.end_s - s.start_s)
     return max(totals, key=lambda r: totals[r]).lower() if totals else "unknown"
-
-
-def _between_measured(state: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """``mask`` where a measured frame comes both before and after (its runs inside the clip)."""
-    measured = np.flatnonzero(state == _MEASURED)
-    if measured.size == 0:
-        return np.zeros_like(mask)
-    idx = np.arange(len(state))
-    return mask & (idx > measured[0]) & (idx < measured[-1])
