@@ -60,3 +60,19 @@ def test_bridge_filmed_from_above_and_round_counts_without_the_pictures_posture_
     assert report.view == "front_or_oblique"
     assert report.summary.rep_count == load_truth(truth_path(video)).count == 2
     assert any("starting position could not be checked" in n for n in report.summary.notes)
+
+
+@pytest.mark.parametrize(("seed", "azimuth", "elevation"), [(12, 54.0, 30.0), (15, -50.0, 8.0)])
+def test_cat_cow_far_off_side_on_is_counted_in_3d(
+    tmp_path: Path, seed: int, azimuth: float, elevation: float
+) -> None:
+    # The head's rise and fall against the back line, read in the body's own plane: the
+    # cycles count where the view gate refused the picture's reading.
+    video = tmp_path / "cat_cow.mp4"
+    render_clip("cat_cow", video, reps=2, seed=seed, fps=15.0, azimuth_deg=azimuth,
+                elevation_deg=elevation)  # fmt: skip
+    report = _analyse(video, "cat_cow")
+    assert report.view == "front_or_oblique"
+    assert report.summary.judgeable
+    assert report.summary.rep_count == load_truth(truth_path(video)).count == 2
+    assert any("counted from the 3D pose" in n for n in report.summary.notes)

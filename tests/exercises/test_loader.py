@@ -245,6 +245,17 @@ def test_consensus_names_known_parts_and_one_sign_each():
         ExerciseSpec.model_validate(bad)
 
 
+def test_a_3d_counting_signal_must_be_measured_in_the_bodys_plane():
+    from formcheck.exercises.schema import ExerciseSpec
+
+    raw = builtin("cat_cow").model_dump()
+    assert raw["counting"]["signal_3d"] == "head_height_3d"
+    ExerciseSpec.model_validate(raw)
+    raw["counting"]["signal_3d"] = "head_height"  # measured in the picture
+    with pytest.raises(ValueError, match="not a defined sagittal_angle or sagittal_height"):
+        ExerciseSpec.model_validate(raw)
+
+
 def test_sums_add_and_must_name_known_signals():
     from formcheck.exercises.schema import ExerciseSpec
 

@@ -204,3 +204,35 @@ def test_sagittal_angle_of_one_raised_leg_per_side_and_of_the_midpoints(yaw, pit
     assert truth["left_hip_angle_3d"][0] == pytest.approx(v["each_left"], abs=1e-6)
     assert truth["right_hip_angle_3d"][0] == pytest.approx(v["each_right"], abs=1e-6)
     assert truth["hip_angle_3d"][0] == pytest.approx(v["mid"], abs=1e-6)
+
+
+@pytest.mark.parametrize(("yaw", "pitch"), [(0, 0), (50, 0), (-55, 35), (120, -80), (30, 180)])
+@pytest.mark.parametrize("head_up", [0.1, -0.06])
+def test_sagittal_height_of_the_head_is_the_same_from_any_camera(yaw, pitch, head_up):
+    # On all fours, trunk 0.5 m: the ears 0.1 m above the back line (cow) read +0.2 trunk
+    # lengths, 0.06 m below it (cat) -0.12, however the model's frame is turned (pitch 180:
+    # the same body seen upside down, as a supine body's back faces the floor).
+    import numpy as np
+
+    from formcheck.landmarks import NUM_LANDMARKS, Landmark
+
+    rig = np.zeros((NUM_LANDMARKS, 3))  # Z up, the body's left +X, its front -Y
+    for side, x in ((Side.LEFT, 0.12), (Side.RIGHT, -0.12)):
+        hip = np.array([x, 0.0, 0.6])
+        rig[Landmark.sided("hip", side)] = hip
+        rig[Landmark.sided("shoulder", side)] = hip + np.array([0.0, -0.5, 0.0])
+        # Either ear off to its side: the plane across the hip axis takes that out.
+        rig[Landmark.sided("ear", side)] = hip + np.array([0.03 * np.sign(x), -0.7, head_up])
+    a, b = np.radians(yaw), np.radians(pitch)
+    rz = np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1]])
+    rx = np.array([[1, 0, 0], [0, np.cos(b), -np.sin(b)], [0, np.sin(b), np.cos(b)]])
+    world = rig @ (rx @ rz).T
+    specs = {"head": _spec(kind="sagittal_height", points=("ear", "shoulder", "hip"))}
+    vis = np.ones(NUM_LANDMARKS)
+    v, _ = measure(specs, np.zeros((NUM_LANDMARKS, 2)), vis, Side.LEFT, 480, world=world)
+    assert v["head"] == pytest.approx(head_up / 0.5, abs=1e-6)
+    # Without the 3D pose, or with both ears hidden, there is no reading.
+    assert np.isnan(measure(specs, np.zeros((NUM_LANDMARKS, 2)), vis, Side.LEFT, 480)[0]["head"])
+    vis[[Landmark.LEFT_EAR, Landmark.RIGHT_EAR]] = 0.0
+    v, _ = measure(specs, np.zeros((NUM_LANDMARKS, 2)), vis, Side.LEFT, 480, world=world)
+    assert np.isnan(v["head"])

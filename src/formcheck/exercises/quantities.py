@@ -35,6 +35,7 @@ KIND_RANGE: dict[str, tuple[float, float]] = {
     "side_gap": (0.0, 10.0),
     "elevation": (-10.0, 10.0),
     "drop": (-10.0, 10.0),
+    "sagittal_height": (-10.0, 10.0),
 }
 # Statistics of a signal over a rep (analysis/metrics.py): levels take the signal's own
 # range; changes (a rise, a range) up to its full span.

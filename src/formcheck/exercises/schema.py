@@ -34,11 +34,14 @@ SignalKind = Literal[
     "drop",
     "roll",
     "sagittal_angle",
+    "sagittal_height",
 ]
 SideSpec = Literal["near", "far", "left", "right", "max", "min", "each"]
 Direction = Literal["up", "down"]
 Reference = Literal["absolute", "baseline", "centre"]
 CountingKind = Literal["reps", "holds", "cycles"]
+# Measured in the body's own plane from the 3D pose: the same from any camera angle.
+SAGITTAL_KINDS = frozenset({"sagittal_angle", "sagittal_height"})
 Op = Literal["<", "<=", ">", ">="]
 Position = Literal["supine", "tabletop", "kneeling"]
 
@@ -82,6 +85,11 @@ class SignalSpec(_Strict):
         ``side = "each"``, ``"max"`` or ``"min"``, each side's own points instead of the
         midpoints (a limb raised alone, as a bird-dog's leg), the hip axis still setting
         the plane.
+      - ``sagittal_height``: how far ``points[0]`` lies from the line ``points[1]``-``points[2]``
+        in the body's own sagittal plane, from the 3D (world) landmarks (the midpoints of the
+        left and right points, as ``sagittal_angle``), in lengths of the trunk (mid-shoulder
+        to mid-hip) in that plane. Positive towards the body's back: above the back line on
+        all fours, whichever way the camera looks.
     """
 
     kind: SignalKind
@@ -131,7 +139,7 @@ class SignalSpec(_Strict):
         needed = {
             "angle": (3,), "signed_angle": (3,), "height": (3,), "along": (3,),
             "side_gap": (1,), "elevation": (1,), "inclination": (2,), "drop": (2,),
-            "roll": (1, 2), "sagittal_angle": (3,),
+            "roll": (1, 2), "sagittal_angle": (3,), "sagittal_height": (3,),
         }  # fmt: skip
         if len(self.points) not in needed[self.kind]:
             counts = " or ".join(map(str, needed[self.kind]))
@@ -214,7 +222,8 @@ class CountingSpec(_Strict):
     )
     signal_3d: str | None = Field(
         None,
-        description="A 3D (sagittal_angle) signal that counts in place of ``signal`` when the "
+        description="A 3D (sagittal_angle or sagittal_height) signal that counts in place of "
+        "``signal`` when the "
         "camera does not look at the side of the body: from the front or obliquely the "
         "picture foreshortens the movement, the body's own plane does not",
     )
@@ -538,9 +547,12 @@ class ExerciseSpec(_Strict):
             raise ValueError(f"counting.signal {self.counting.signal!r} is not a defined signal")
         s3d = self.counting.signal_3d
         if s3d is not None and (
-            s3d not in self.signals or self.signals[s3d].kind != "sagittal_angle"
+            s3d not in self.signals or self.signals[s3d].kind not in SAGITTAL_KINDS
         ):
-            raise ValueError(f"counting.signal_3d {s3d!r} is not a defined sagittal_angle signal")
+            raise ValueError(
+                f"counting.signal_3d {s3d!r} is not a defined sagittal_angle or sagittal_height "
+                "signal"
+            )
         for s in self.plot_signals:
             if s not in names:
                 raise ValueError(f"plot_signals: {s!r} is not a defined signal")

@@ -155,6 +155,43 @@ def _sagittal_angle(
     return 180.0 - flexion
 
 
+def _sagittal_height(spec: SignalSpec, world: np.ndarray | None, vis: np.ndarray) -> float:
+    """How far the first point's midpoint lies from the line of the other two, in the body's
+    sagittal plane, in trunk lengths, positive towards the body's back (see SignalSpec)."""
+    if world is None:
+        return NAN
+    mids = []
+    for part in (*spec.points, "shoulder", "hip"):
+        left, right = point(part, Side.LEFT), point(part, Side.RIGHT)
+        if max(vis[left], vis[right]) < spec.min_visibility:
+            return NAN
+        mids.append((world[left] + world[right]) / 2.0)
+    p, a, b, shoulder, hip = mids
+    axis = world[point("hip", Side.LEFT)] - world[point("hip", Side.RIGHT)]  # to the left
+    n = float(np.linalg.norm(axis))
+    if not n > 0:
+        return NAN
+    axis = axis / n
+
+    def in_plane(v: np.ndarray) -> np.ndarray:
+        return v - float(np.dot(v, axis)) * axis
+
+    trunk = in_plane(shoulder - hip)
+    line = in_plane(b - a)
+    length, nl = float(np.linalg.norm(trunk)), float(np.linalg.norm(line))
+    if not length > 0 or not nl > 0:
+        return NAN
+    # The body's back: the trunk's front (as in _sagittal_angle) reversed, then made square
+    # to the measured line within the plane.
+    back = -np.cross(axis, trunk / length)
+    line = line / nl
+    back = back - float(np.dot(back, line)) * line
+    nb = float(np.linalg.norm(back))
+    if not nb > 0:
+        return NAN
+    return float(np.dot(in_plane(p - a), back / nb)) / length
+
+
 def _side_gap(spec: SignalSpec, xy: np.ndarray, vis: np.ndarray, torso: float) -> float:
     left, right = point(spec.points[0], Side.LEFT), point(spec.points[0], Side.RIGHT)
     if vis[left] < spec.min_visibility or vis[right] < spec.min_visibility:
@@ -178,7 +215,7 @@ def measure(
         vis: ``(33,)`` visibility.
         near: the side nearer the camera.
         image_height: in pixels, for ``elevation`` signals.
-        world: ``(33, 3)`` metric landmarks, for ``roll`` and ``sagittal_angle`` signals (NaN
+        world: ``(33, 3)`` metric landmarks, for ``roll`` and ``sagittal_*`` signals (NaN
             without them).
 
     Returns:
@@ -218,6 +255,8 @@ def _measure_spec(
         # One limb at a time (a bird-dog's raised leg): each side's own points.
         per_side = {s: _sagittal_angle(spec, world, vis, s) for s in Side}
         return _pick_side(name, spec, per_side)
+    if spec.kind == "sagittal_height":
+        return {name: _sagittal_height(spec, world, vis)}, None
     if spec.kind == "roll":
         hike = _left_hike(spec, world, vis)
         if spec.side == "each":
