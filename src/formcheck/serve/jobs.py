@@ -111,12 +111,17 @@ def stop_pool(executor: Executor) -> None:
     again. Without the terminate, idle spawned workers outlive the server.
     """
     processes = list((getattr(executor, "_processes", None) or {}).values())
+    manager = getattr(executor, "_executor_manager_thread", None)
     executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
             process.terminate()
     for process in processes:
         process.join(timeout=5)
+    # The pool's own thread reaps the workers too; until it is done, a worker it has reaped
+    # but not yet marked can still read as alive.
+    if manager is not None:
+        manager.join(timeout=5)
 
 
 class JobQueue:
