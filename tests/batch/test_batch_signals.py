@@ -13,6 +13,7 @@ import os
 import random
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -187,11 +188,23 @@ def test_a_signal_during_a_store_is_delivered_after_it() -> None:
     # A second thread, as the pool has: the kernel may hand it the signal.
     idle = threading.Thread(target=time.sleep, args=(0.5,))
     idle.start()
-    with pytest.raises(KeyboardInterrupt), signals_deferred():
-        os.kill(os.getpid(), signal.SIGINT)
-        time.sleep(0.05)  # the handler would run here without the deferral
-        steps.append("stored")
-        steps.append("counted")
+    # The wakeup socket says when the signal has arrived, in whichever thread: on a loaded
+    # machine that thread may run only after a fixed wait has ended.
+    arrived, wakeup = socket.socketpair()
+    wakeup.setblocking(False)
+    arrived.settimeout(10)
+    before = signal.set_wakeup_fd(wakeup.fileno())
+    try:
+        with pytest.raises(KeyboardInterrupt), signals_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            assert arrived.recv(1)
+            time.sleep(0.05)  # the handler would run here without the deferral
+            steps.append("stored")
+            steps.append("counted")
+    finally:
+        signal.set_wakeup_fd(before)
+        arrived.close()
+        wakeup.close()
     idle.join()
     assert steps == ["stored", "counted"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
