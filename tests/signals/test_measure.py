@@ -221,7 +221,7 @@ def test_sagittal_height_of_the_head_is_the_same_from_any_camera(yaw, pitch, hea
         hip = np.array([x, 0.0, 0.6])
         rig[Landmark.sided("hip", side)] = hip
         rig[Landmark.sided("shoulder", side)] = hip + np.array([0.0, -0.5, 0.0])
-        # Either ear off to its side: the plane across the hip axis takes that out.
+        # Each ear off to its own side (the midpoint between them is what counts).
         rig[Landmark.sided("ear", side)] = hip + np.array([0.03 * np.sign(x), -0.7, head_up])
     a, b = np.radians(yaw), np.radians(pitch)
     rz = np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1]])

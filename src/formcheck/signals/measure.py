@@ -112,6 +112,13 @@ def _line_hike(part: str, spec: SignalSpec, world: np.ndarray, vis: np.ndarray) 
     return math.degrees(math.asin(max(-1.0, min(1.0, float(v[1]) / n))))
 
 
+def _hip_axis(world: np.ndarray) -> np.ndarray | None:
+    """Unit vector from the right hip to the left: the normal of the body's sagittal plane."""
+    axis = world[point("hip", Side.LEFT)] - world[point("hip", Side.RIGHT)]
+    n = float(np.linalg.norm(axis))
+    return axis / n if n > 0 else None
+
+
 def _sagittal_angle(
     spec: SignalSpec, world: np.ndarray | None, vis: np.ndarray, side: Side | None = None
 ) -> float:
@@ -132,11 +139,9 @@ def _sagittal_angle(
             return NAN
         mids.append((world[left] + world[right]) / 2.0)
     outer, vertex, swing = mids
-    axis = world[point("hip", Side.LEFT)] - world[point("hip", Side.RIGHT)]  # to the left
-    n = float(np.linalg.norm(axis))
-    if not n > 0:
+    axis = _hip_axis(world)
+    if axis is None:
         return NAN
-    axis = axis / n
 
     def in_plane(v: np.ndarray) -> np.ndarray:
         return v - float(np.dot(v, axis)) * axis
@@ -167,11 +172,9 @@ def _sagittal_height(spec: SignalSpec, world: np.ndarray | None, vis: np.ndarray
             return NAN
         mids.append((world[left] + world[right]) / 2.0)
     p, a, b, shoulder, hip = mids
-    axis = world[point("hip", Side.LEFT)] - world[point("hip", Side.RIGHT)]  # to the left
-    n = float(np.linalg.norm(axis))
-    if not n > 0:
+    axis = _hip_axis(world)
+    if axis is None:
         return NAN
-    axis = axis / n
 
     def in_plane(v: np.ndarray) -> np.ndarray:
         return v - float(np.dot(v, axis)) * axis
