@@ -119,6 +119,35 @@ def _hip_axis(world: np.ndarray) -> np.ndarray | None:
     return axis / n if n > 0 else None
 
 
+def _in_plane(v: np.ndarray, axis: np.ndarray) -> np.ndarray:
+    """``v`` projected onto the plane normal to the unit vector ``axis``."""
+    return v - float(np.dot(v, axis)) * axis
+
+
+def _world_points(
+    parts: tuple[str, ...],
+    world: np.ndarray,
+    vis: np.ndarray,
+    min_visibility: float,
+    side: Side | None = None,
+) -> list[np.ndarray] | None:
+    """Each part's 3D position: the midpoint of its left and right landmarks (either seen
+    enough), or given ``side`` that side's own; None when a part is not seen."""
+    out = []
+    for part in parts:
+        if side is not None:
+            one = point(part, side)
+            if vis[one] < min_visibility:
+                return None
+            out.append(world[one])
+            continue
+        left, right = point(part, Side.LEFT), point(part, Side.RIGHT)
+        if max(vis[left], vis[right]) < min_visibility:
+            return None
+        out.append((world[left] + world[right]) / 2.0)
+    return out
+
+
 def _sagittal_angle(
     spec: SignalSpec, world: np.ndarray | None, vis: np.ndarray, side: Side | None = None
 ) -> float:
@@ -126,28 +155,13 @@ def _sagittal_angle(
     left and right points' midpoints or, given ``side``, of that side's points."""
     if world is None:
         return NAN
-    mids = []
-    for part in spec.points:
-        if side is not None:
-            one = point(part, side)
-            if vis[one] < spec.min_visibility:
-                return NAN
-            mids.append(world[one])
-            continue
-        left, right = point(part, Side.LEFT), point(part, Side.RIGHT)
-        if max(vis[left], vis[right]) < spec.min_visibility:
-            return NAN
-        mids.append((world[left] + world[right]) / 2.0)
-    outer, vertex, swing = mids
+    pts = _world_points(spec.points, world, vis, spec.min_visibility, side)
     axis = _hip_axis(world)
-    if axis is None:
+    if pts is None or axis is None:
         return NAN
-
-    def in_plane(v: np.ndarray) -> np.ndarray:
-        return v - float(np.dot(v, axis)) * axis
-
-    up = in_plane(outer - vertex)
-    down = in_plane(swing - vertex)
+    outer, vertex, swing = pts
+    up = _in_plane(outer - vertex, axis)
+    down = _in_plane(swing - vertex, axis)
     nu = float(np.linalg.norm(up))
     if not nu > 0 or not float(np.linalg.norm(down)) > 0:
         return NAN
@@ -165,22 +179,13 @@ def _sagittal_height(spec: SignalSpec, world: np.ndarray | None, vis: np.ndarray
     sagittal plane, in trunk lengths, positive towards the body's back (see SignalSpec)."""
     if world is None:
         return NAN
-    mids = []
-    for part in (*spec.points, "shoulder", "hip"):
-        left, right = point(part, Side.LEFT), point(part, Side.RIGHT)
-        if max(vis[left], vis[right]) < spec.min_visibility:
-            return NAN
-        mids.append((world[left] + world[right]) / 2.0)
-    p, a, b, shoulder, hip = mids
+    pts = _world_points((*spec.points, "shoulder", "hip"), world, vis, spec.min_visibility)
     axis = _hip_axis(world)
-    if axis is None:
+    if pts is None or axis is None:
         return NAN
-
-    def in_plane(v: np.ndarray) -> np.ndarray:
-        return v - float(np.dot(v, axis)) * axis
-
-    trunk = in_plane(shoulder - hip)
-    line = in_plane(b - a)
+    p, a, b, shoulder, hip = pts
+    trunk = _in_plane(shoulder - hip, axis)
+    line = _in_plane(b - a, axis)
     length, nl = float(np.linalg.norm(trunk)), float(np.linalg.norm(line))
     if not length > 0 or not nl > 0:
         return NAN
@@ -192,7 +197,7 @@ def _sagittal_height(spec: SignalSpec, world: np.ndarray | None, vis: np.ndarray
     nb = float(np.linalg.norm(back))
     if not nb > 0:
         return NAN
-    return float(np.dot(in_plane(p - a), back / nb)) / length
+    return float(np.dot(_in_plane(p - a, axis), back / nb)) / length
 
 
 def _side_gap(spec: SignalSpec, xy: np.ndarray, vis: np.ndarray, torso: float) -> float:
