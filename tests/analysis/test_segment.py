@@ -151,6 +151,36 @@ def test_a_rep_rising_from_the_first_frames_still_counts() -> None:
     assert found.partial == 0
 
 
+# Long holds, short rests: 10-s tilts with 3 s between them, the tilt index 9 units up.
+HELD_TILTS = [(4.4, 0), (4.8, 9), (16.8, 9), (17.2, 0), (20.2, 0), (20.6, 9), (32.6, 9),
+              (33.0, 0), (35.0, 0)]  # fmt: skip
+
+
+@pytest.mark.parametrize("fps", [10, 15, 30])
+def test_a_clip_opening_mid_hold_keeps_the_rest_it_closes_on(fps: float) -> None:
+    # The clip opens in the last moments of a hold (most of a set is spent holding): its
+    # opening alone would make the held level the rest and the rests the holds. It closes
+    # at rest, which settles the direction: two holds counted, the opening one partial.
+    t, u = _signal([(0.0, 9), (0.6, 9), (1.0, 0), *HELD_TILTS], fps, noise=0.4)
+    found = segment(t, u, TILT, plateau=TILT.hold_plateau)
+    assert len(found.counted) == 2
+    assert found.partial == 1
+    assert [r.peak_s for r in found.counted] == pytest.approx([10.8, 26.6], abs=6.0)
+    assert found.rest == pytest.approx(0.0, abs=1.0)
+
+
+@pytest.mark.parametrize("fps", [10, 15, 30])
+def test_a_patient_whose_tilt_goes_down_is_counted_from_the_rest_at_both_edges(
+    fps: float,
+) -> None:
+    # The same holds in a signal whose tilt lowers it (which way the parts move differs
+    # between people): both edges rest high, so the tilts are the dips.
+    t, u = _signal([(0.0, 0), *HELD_TILTS], fps, noise=0.4)
+    found = segment(t, -u, TILT, plateau=TILT.hold_plateau)
+    assert len(found.counted) == 2
+    assert found.partial == 0
+
+
 # Cat-cow from a camera off side-on and above the mat: the cow reads five times the cat, and
 # the patient rests between swings a little above the clip's median (head height, torso).
 LOPSIDED = [

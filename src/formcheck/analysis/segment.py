@@ -56,6 +56,8 @@ OPENING_S = 1.5  # the clip's opening level: its first second and a half (the mo
 # few tenths of a second: a run's first half second is no rest for a rep to rise from
 # when the body is seen at rest after it.
 SETTLE_S = 0.5
+# Both edges of a clip past the middle of its range, or one at the high level: it rests high.
+EDGES_AGREE = 0.25
 
 
 @dataclass
@@ -143,13 +145,22 @@ def _smoothed_runs(
 
 
 def _opens_high(grids: list[tuple[np.ndarray, np.ndarray]]) -> bool:
-    """Whether the clip opens nearer its high level than its low one: then the movement
-    goes down from rest. A patient starts a set at rest."""
+    """Whether the patient rests at the clip's high level: then the movement goes down.
+
+    A set opens and closes at rest, so both edges vote (each by where its level sits
+    between the clip's low and high); an edge cut mid-hold votes the other way or not at
+    all, and when the votes do not clearly say "high", the definition's direction stands.
+    """
     y = np.concatenate([y for _, y in grids])
-    grid, first = grids[0]
-    opening = float(np.median(first[grid - grid[0] <= OPENING_S]))
     lo, hi = np.percentile(y, [REST_PERCENTILE, 100 - REST_PERCENTILE])
-    return opening - lo > hi - opening
+    if hi <= lo:
+        return False
+    (g0, first), (g1, last) = grids[0], grids[-1]
+    settled = first[(g0 - g0[0] >= SETTLE_S) & (g0 - g0[0] <= SETTLE_S + OPENING_S)]
+    opening = float(np.median(settled if settled.size else first))
+    closing = float(np.median(last[g1[-1] - g1 <= OPENING_S]))
+    vote = sum((level - (lo + hi) / 2) / (hi - lo) for level in (opening, closing))
+    return vote > EDGES_AGREE
 
 
 def _runs(t: np.ndarray, u: np.ndarray, bridge: np.ndarray) -> list[tuple[int, int]]:
