@@ -123,6 +123,33 @@ def test_a_rise_still_under_way_when_the_clip_ends_is_partial() -> None:
     assert found.partial == 1 and found.reps[-1].cut
 
 
+BIRD_DOG = builtin("bird_dog").counting
+
+
+@pytest.mark.parametrize("fps", [10, 15, 30])
+def test_the_model_losing_a_held_leg_for_two_frames_is_no_second_rep(fps: float) -> None:
+    # A bird-dog's raised leg (hip 85 -> 160 deg, 3 s held) that the model drops to 100 for
+    # two frames mid-hold (it swaps or loses the leg, 40-60 deg off side-on): at 10 fps that
+    # is 0.2 s, which the median keeps. No leg is lowered and raised again that fast.
+    t, u = _signal([(0.0, 85), (1.0, 85), (2.0, 160), (5.0, 160), (6.0, 85), (7.5, 85)], fps)
+    u = u.copy()
+    mid = int(np.searchsorted(t, 3.5))
+    u[mid : mid + 2] = 100.0
+    found = segment(t, u, BIRD_DOG)
+    assert len(found.counted) == 1
+    assert found.partial == 0
+
+
+@pytest.mark.parametrize("fps", [10, 15, 30])
+def test_a_leg_lowered_and_raised_again_quickly_is_two_reps(fps: float) -> None:
+    # The same leg down for half a second between two holds, and up again: two reps.
+    knots = [(0.0, 85), (1.0, 85), (1.8, 160), (3.0, 160), (3.6, 85), (4.1, 85), (4.7, 160),
+             (6.0, 160), (6.8, 85), (8.0, 85)]  # fmt: skip
+    t, u = _signal(knots, fps, noise=1.0)
+    found = segment(t, u, BIRD_DOG)
+    assert len(found.counted) == 2
+
+
 TILT = builtin("pelvic_tilt").counting
 # Three short tilts of 16 units (the tilt index), 1.4 s each, 3.5 s apart, from a rest at 0.
 TILTS = [(1.9, 0), (2.2, 16), (3.6, 16), (3.9, 0), (5.4, 0), (5.7, 16), (7.1, 16), (7.4, 0),

@@ -43,6 +43,7 @@ ARRIVE = 0.1  # a rep starts and ends within this share of its own rise of its r
 # for a moment); at the clip's edges, a level further than that from the clip's rest is no
 # rest to rise from.
 REST_BAND = 0.5
+RETURN_S = 0.4  # and stayed there this long: see _apart
 # The rest is the 5th percentile of the clip's counting signal: the level the body keeps
 # returning to, robust to a few frames that dip below it.
 REST_PERCENTILE = 5.0
@@ -296,13 +297,16 @@ def _segment_run(
 
 def _apart(peaks: list[int], y: np.ndarray, rest: float) -> list[int]:
     """Merge neighbouring tops into one rep unless the body came back down between them:
-    at least ``REST_BAND`` of the way from the lower top to the clip's rest."""
+    at least ``REST_BAND`` of the way from the lower top to the clip's rest, for
+    ``RETURN_S`` (a limb lowered and raised again takes that long; the model losing it
+    for a frame or two does not)."""
     kept: list[int] = []
     for p in peaks:
         if kept:
             low_top = min(float(y[kept[-1]]), float(y[p]))
-            dip = float(np.min(y[kept[-1] : p + 1]))
-            if dip > rest + REST_BAND * max(low_top - rest, 0.0):
+            band = rest + REST_BAND * max(low_top - rest, 0.0)
+            down_s = np.count_nonzero(y[kept[-1] : p + 1] <= band) * GRID_S
+            if down_s < RETURN_S:
                 if y[p] > y[kept[-1]]:
                     kept[-1] = p
                 continue
