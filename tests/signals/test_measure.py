@@ -171,6 +171,60 @@ def test_roll_takes_one_or_two_points():
         _spec(kind="roll", points=("hip", "shoulder", "knee"))
 
 
+@pytest.mark.parametrize(("yaw", "pitch"), [(0, 0), (40, 0), (-55, 30), (0, 35), (120, -80)])
+@pytest.mark.parametrize("turn", [0.0, 12.0, -40.0, 65.0])
+def test_twist_of_the_knees_against_the_shoulders_is_the_same_from_any_camera(yaw, pitch, turn):
+    # Lying on the back (shoulders and hips on the mat), knees up: the knee line turned
+    # ``turn`` deg about the body's long axis, left knee up for a positive turn (the knees
+    # dropped to the right). The model's frame is the camera's, so a camera above the mat
+    # tilts every left-right line against its level: the roll reads the camera's pitch, the
+    # twist reads the turn.
+    import numpy as np
+
+    from formcheck.landmarks import NUM_LANDMARKS, Landmark
+
+    rig = np.zeros((NUM_LANDMARKS, 3))  # Z up, head towards -Y, the body's left -X
+    knees = np.array([0.0, 0.45, 0.4])
+    th = np.radians(turn)
+    for side, x in ((Side.LEFT, -0.15), (Side.RIGHT, 0.15)):
+        rig[Landmark.sided("hip", side)] = (x, 0.0, 0.0)
+        rig[Landmark.sided("shoulder", side)] = (x * 1.2, -0.5, 0.0)
+        half = -0.1 if side is Side.LEFT else 0.1
+        offset = np.array([half * np.cos(th), 0.0, -half * np.sin(th)])
+        rig[Landmark.sided("knee", side)] = knees + offset
+    a, b = np.radians(yaw), np.radians(pitch)
+    rz = np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1]])
+    rx = np.array([[1, 0, 0], [0, np.cos(b), -np.sin(b)], [0, np.sin(b), np.cos(b)]])
+    flip = np.diag([1.0, -1.0, -1.0])  # Z up -> the model's y down (a rotation)
+    world = rig @ (flip @ rx @ rz).T
+    specs = {
+        "tilt": _spec(kind="twist", points=("knee", "shoulder")),
+        "turned": _spec(kind="twist", points=("knee", "shoulder"), side="each"),
+        "roll": _spec(kind="roll", points=("knee",)),
+    }
+    vis = np.ones(NUM_LANDMARKS)
+    v, _ = measure(specs, np.zeros((NUM_LANDMARKS, 2)), vis, Side.LEFT, 480, world=world)
+    assert v["tilt"] == pytest.approx(abs(turn), abs=1e-6)
+    assert (v["turned_left"], v["turned_right"]) == pytest.approx((turn, -turn), abs=1e-6)
+    # Side-on from 35 deg above the mat (the view turned about the body's long axis): the
+    # knees' roll is off by the camera's 35 deg, their twist is not.
+    side_on = np.array([[0, 1, 0], [0, 0, -1], [-1, 0, 0]])  # long axis across the picture
+    c, s = np.cos(np.radians(35)), np.sin(np.radians(35))
+    above = rig @ (np.array([[1, 0, 0], [0, c, -s], [0, s, c]]) @ side_on).T
+    v_above, _ = measure(specs, np.zeros((NUM_LANDMARKS, 2)), vis, Side.LEFT, 480, world=above)
+    assert v_above["tilt"] == pytest.approx(abs(turn), abs=1e-6)
+    if turn == 0.0:
+        assert v_above["roll"] == pytest.approx(35.0, abs=1e-6)
+    vis[Landmark.LEFT_KNEE] = 0.0
+    v, _ = measure(specs, np.zeros((NUM_LANDMARKS, 2)), vis, Side.LEFT, 480, world=world)
+    assert np.isnan(v["tilt"])
+
+
+def test_twist_takes_two_points():
+    with pytest.raises(ValueError, match="takes 2 points"):
+        _spec(kind="twist", points=("knee",))
+
+
 @pytest.mark.parametrize(("yaw", "pitch"), [(0, 0), (40, 0), (-55, 30), (120, -80)])
 def test_sagittal_angle_of_one_raised_leg_per_side_and_of_the_midpoints(yaw, pitch):
     # On all fours, one leg straight back (hip 180 deg, extended) and the other under the

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from formcheck.exercises.schema import ExerciseSpec, SignalSpec
 
-ANGLE_KINDS = frozenset({"angle", "signed_angle", "sagittal_angle", "roll", "inclination"})
+ANGLE_KINDS = frozenset({"angle", "signed_angle", "sagittal_angle", "roll", "twist", "inclination"})
 # The range each kind of signal can take before `scale`: an angle at a joint 0-180,
 # a signed one (in the picture or the body's own plane) continues past straight to 360;
-# rolls and inclinations tilt either way.
+# rolls, twists and inclinations turn either way.
 # Distances are in torso lengths: a body in the picture spans a few of them, so 10 is
 # far beyond anything real while still catching a threshold typed in the wrong unit.
 KIND_RANGE: dict[str, tuple[float, float]] = {
@@ -29,6 +29,7 @@ KIND_RANGE: dict[str, tuple[float, float]] = {
     "signed_angle": (0.0, 360.0),
     "sagittal_angle": (0.0, 360.0),
     "roll": (-90.0, 90.0),
+    "twist": (-180.0, 180.0),
     "inclination": (-90.0, 90.0),
     "height": (-10.0, 10.0),
     "along": (-10.0, 10.0),

@@ -33,6 +33,7 @@ SignalKind = Literal[
     "inclination",
     "drop",
     "roll",
+    "twist",
     "sagittal_angle",
     "sagittal_height",
 ]
@@ -75,6 +76,14 @@ class SignalSpec(_Strict):
         both lines' roll (hips and shoulders: the trunk rolling as a whole). With
         ``side = "each"`` it is signed per side: ``name_left`` is how far the left point
         is above the right (the left hip hiking up), ``name_right`` the opposite.
+      - ``twist``: how far the line between the left and right ``points[0]`` is turned
+        about the trunk's long axis (mid-hip to mid-shoulder) against the line between the
+        left and right ``points[1]``, in degrees, from the 3D (world) landmarks: the knees
+        against the shoulders is the lower trunk rotating. Measured on the body, not
+        against the camera's level, so a camera above the mat adds nothing. With
+        ``side = "each"``, ``name_left`` is how far the left point has turned towards the
+        body's front (up, lying on the back), ``name_right`` the opposite; otherwise the
+        size of the turn either way.
       - ``inclination``: angle of the segment ``points[0]``->``points[1]`` above the
         horizontal (degrees, -90..90), whichever way the person faces.
       - ``sagittal_angle``: the angle at ``points[1]`` in the body's own sagittal plane, from
@@ -139,7 +148,7 @@ class SignalSpec(_Strict):
         needed = {
             "angle": (3,), "signed_angle": (3,), "height": (3,), "along": (3,),
             "side_gap": (1,), "elevation": (1,), "inclination": (2,), "drop": (2,),
-            "roll": (1, 2), "sagittal_angle": (3,), "sagittal_height": (3,),
+            "roll": (1, 2), "twist": (2,), "sagittal_angle": (3,), "sagittal_height": (3,),
         }  # fmt: skip
         if len(self.points) not in needed[self.kind]:
             counts = " or ".join(map(str, needed[self.kind]))

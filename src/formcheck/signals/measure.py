@@ -112,6 +112,30 @@ def _line_hike(part: str, spec: SignalSpec, world: np.ndarray, vis: np.ndarray) 
     return math.degrees(math.asin(max(-1.0, min(1.0, float(v[1]) / n))))
 
 
+def _twist(spec: SignalSpec, world: np.ndarray | None, vis: np.ndarray) -> float:
+    """How far the left-right line of ``points[0]`` is turned against that of ``points[1]``
+    about the trunk's long axis (signed: positive when the left point has turned towards the
+    body's front)."""
+    if world is None:
+        return NAN
+    if min(float(vis[point(q, s)]) for q in spec.points for s in Side) < spec.min_visibility:
+        return NAN
+    mid = {q: world[[point(q, s) for s in Side]].mean(axis=0) for q in ("hip", "shoulder")}
+    axis = mid["shoulder"] - mid["hip"]
+    n = float(np.linalg.norm(axis))
+    if not n > 0:
+        return NAN
+    axis = axis / n
+    turned, ref = (
+        _in_plane(world[point(q, Side.LEFT)] - world[point(q, Side.RIGHT)], axis)
+        for q in spec.points
+    )
+    # The body's left is its long axis crossed with its front, so a left point turning
+    # frontwards turns this way round the axis (in any rotated frame, as the model's).
+    sin = float(np.dot(np.cross(turned, ref), axis))
+    return math.degrees(math.atan2(sin, float(np.dot(ref, turned))))
+
+
 def _hip_axis(world: np.ndarray) -> np.ndarray | None:
     """Unit vector from the right hip to the left: the normal of the body's sagittal plane."""
     axis = world[point("hip", Side.LEFT)] - world[point("hip", Side.RIGHT)]
@@ -265,6 +289,11 @@ def _measure_spec(
         return _pick_side(name, spec, per_side)
     if spec.kind == "sagittal_height":
         return {name: _sagittal_height(spec, world, vis)}, None
+    if spec.kind == "twist":
+        turn = _twist(spec, world, vis)
+        if spec.side == "each":
+            return {f"{name}_left": turn, f"{name}_right": -turn}, None
+        return {name: abs(turn)}, None
     if spec.kind == "roll":
         hike = _left_hike(spec, world, vis)
         if spec.side == "each":
