@@ -216,7 +216,38 @@ def depth(near: str | Side = "left") -> np.ndarray:
     return z
 
 
-def pose_frame(xy: np.ndarray | None, t: float, index: int, near: str | Side = "left") -> PoseFrame:
+def side_on_world(xy: np.ndarray, *, face_up: bool) -> np.ndarray:
+    """The 3D pose the model gives a side-on camera: the picture's x and y in metres (a
+    torso of ~0.5 m), hip-centred, each side 0.1 m nearer or further. Which side is nearer
+    follows from the body, as in a real one: its left is its head's direction crossed with
+    its front's (up lying on the back, down on all fours or kneeling)."""
+    xy = np.asarray(xy, dtype=float)
+
+    def mid(part: str) -> np.ndarray:
+        return (xy[Landmark.sided(part, Side.LEFT)] + xy[Landmark.sided(part, Side.RIGHT)]) / 2
+
+    head = np.append(mid("shoulder") - mid("hip"), 0.0)
+    front = np.array([0.0, -1.0 if face_up else 1.0, 0.0])  # image y points down
+    left_depth = float(np.sign(np.cross(head, front)[2])) * 0.1
+    world = np.zeros((NUM_LANDMARKS, 3))
+    world[:, :2] = (xy - mid("hip")) / 300.0
+    for lm in Landmark:
+        if lm.name.startswith("LEFT_"):
+            world[lm, 2] = left_depth
+        elif lm.name.startswith("RIGHT_"):
+            world[lm, 2] = -left_depth
+    return world
+
+
+def pose_frame(
+    xy: np.ndarray | None,
+    t: float,
+    index: int,
+    near: str | Side = "left",
+    *,
+    world: np.ndarray | None = None,
+) -> PoseFrame:
+    """One frame; ``world``: its 3D pose (see :func:`side_on_world`)."""
     if xy is None:
         return PoseFrame(timestamp_s=t, index=index, image_size=(WIDTH, HEIGHT))
     return PoseFrame(
@@ -226,6 +257,7 @@ def pose_frame(xy: np.ndarray | None, t: float, index: int, near: str | Side = "
         xy=np.asarray(xy, dtype=float),
         z=depth(near),
         visibility=visibility(near),
+        world=world,
     )
 
 

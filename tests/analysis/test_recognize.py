@@ -7,16 +7,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from factories import kneeling_pose, pose_frame, supine_pose, tabletop_pose
+from factories import kneeling_pose, pose_frame, side_on_world, supine_pose, tabletop_pose
 from formcheck.exercises.loader import PatientConfig
 from formcheck.pipeline import analyze_clip
 from formcheck.pose.recording import PoseRecording
 
 
-def photo(tmp_path: Path, xy: np.ndarray) -> PoseRecording:
-    """One frame, as `formcheck analyze photo.jpg` sees it."""
+def photo(tmp_path: Path, xy: np.ndarray, *, face_up: bool = False) -> PoseRecording:
+    """One frame, as `formcheck analyze photo.jpg` sees it (with its 3D pose)."""
     path = tmp_path / "photo.npz"
-    PoseRecording.from_frames([pose_frame(xy, 0.0, 0)], fps=30, model_id="test").save(path)
+    frame = pose_frame(xy, 0.0, 0, world=side_on_world(xy, face_up=face_up))
+    PoseRecording.from_frames([frame], fps=30, model_id="test").save(path)
     return PoseRecording.load(path)
 
 
@@ -34,7 +35,7 @@ def photo(tmp_path: Path, xy: np.ndarray) -> PoseRecording:
     ],
 )  # fmt: skip
 def test_a_photo_is_recognised_from_its_posture_and_the_definitions_cues(tmp_path, xy, expect):
-    rec = photo(tmp_path, xy)
+    rec = photo(tmp_path, xy, face_up=expect in ("bridge", "pelvic_tilt"))
     out = analyze_clip(rec.source, exercise="auto", config=PatientConfig(), recording=rec)
     assert out.recognition is not None
     assert out.recognition.exercise == expect, out.recognition.reason

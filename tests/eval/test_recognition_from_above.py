@@ -1,4 +1,5 @@
-"""Rendered supine clips filmed from above the mat: recognition reads the body, not the camera."""
+"""Rendered supine clips filmed from above the mat or round from side-on: recognition reads
+the body, not the camera."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ pytestmark = pytest.mark.slow
         ("bridge", 3, 20.0, 35.0),
         ("bridge", 7, 10.0, 40.0),
         ("lower_trunk_rotation", 8, 0.0, 35.0),
+        ("pelvic_tilt", 9, 30.0, 15.0),
+        ("pelvic_tilt", 5, 20.0, 35.0),
     ],
 )
 def test_exercise_auto_names_a_supine_exercise_filmed_from_above(
@@ -27,7 +30,10 @@ def test_exercise_auto_names_a_supine_exercise_filmed_from_above(
     # The model's 3D frame is the camera's: from 35-40 deg up, a bridge's knee line reads
     # 35-40 deg out of level, which the trunk rotation's cue took for knees dropped to the
     # side (these bridges were named lower trunk rotation). Turned against the shoulders,
-    # the knees of a bridge stay side by side and a trunk rotation's still turn.
+    # the knees of a bridge stay side by side and a trunk rotation's still turn. And seen
+    # from above or round, a lying body's shoulder-hip line tilts in the picture, which the
+    # bridge's photo cue took for hips held up (these tilts were named bridges); the hip
+    # angle in the body's own plane stays bent.
     from formcheck.pose.mediapipe_backend import MediaPipePoseEstimator
 
     video = tmp_path / f"{exercise}.mp4"

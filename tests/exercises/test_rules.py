@@ -107,10 +107,11 @@ def _clinic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str)
         ("[counting]", '[sums]\nmix = ["hip_angle", "heel_lift"]\n[counting]',
          "combines different units"),
         ('unit = "torso"', 'unit = "deg"', "'drop' signal is in torso"),
-        ("high hips_raised >= 15 deg", "high hips_rased >= 15 deg", "no signal 'hips_rased'"),
-        ("high hips_raised >= 15 deg", "high hips_raised >= 15 torso", "written in torso"),
-        ("high hips_raised >= 15 deg", "high hips_raised >= 400 deg", "plausible range"),
-        ("high hips_raised >= 15 deg", "hips raised a lot", "cannot read cue"),
+        ("high hip_angle_3d >= 167 deg", "high hip_angle_3e >= 167 deg",
+         "no signal 'hip_angle_3e'"),
+        ("high hip_angle_3d >= 167 deg", "high hip_angle_3d >= 167 torso", "written in torso"),
+        ("high hip_angle_3d >= 167 deg", "high hip_angle_3d >= 400 deg", "plausible range"),
+        ("high hip_angle_3d >= 167 deg", "hips raised a lot", "cannot read cue"),
     ],
 )  # fmt: skip
 def test_a_bad_rule_in_a_definition_names_the_file(tmp_path, monkeypatch, old, new, expect):
