@@ -1,5 +1,4 @@
-"""Live counting: the signal seen so far, segmented exactly as a recorded clip is
-(reps and holds); cycles follow a zigzag of turning points (:class:`CycleCounter`).
+"""Live counting: the signal seen so far, segmented exactly as a recorded clip is.
 
 A recorded clip is segmented once, whole (:mod:`formcheck.analysis.segment`). Live, the
 same strategy runs on every new frame over the signal since the last finished rep, so
@@ -33,6 +32,7 @@ from formcheck.analysis.segment import (
     RepTiming,
     Segmentation,
     Segmenter,
+    segment_cycles,
 )
 from formcheck.analysis.state import Phase
 from formcheck.exercises.schema import CountingSpec
@@ -43,8 +43,10 @@ CONTEXT_S = 1.0
 # A rep that came back is finished once its end has stayed put this long: until the
 # lowering settles, the strategy moves the rep's end on with every frame.
 END_SETTLED_S = 0.5
-# Cycles, live: the patient's centre is first taken once this much of the signal is seen.
+# Cycles, live: the patient's centre is first taken once this much of the signal is seen,
+# and is the median of this much of the latest.
 CENTRE_AFTER_S = 1.0
+CENTRE_WINDOW_S = 20.0
 # Nothing open for this long: the window moves on (a long stillness costs nothing).
 IDLE_WINDOW_S = 20.0
 
@@ -136,12 +138,15 @@ class LiveCounter:
     # -- one frame ------------------------------------------------------------------
     def _window(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         t = np.asarray(self._t)
-        lo = int(np.searchsorted(t, self._from - CONTEXT_S))
+        lo = int(np.searchsorted(t, self._window_from()))
         if self.current is None and t[-1] - t[lo] > IDLE_WINDOW_S:
             lo = int(np.searchsorted(t, t[-1] - IDLE_WINDOW_S))
         # Frames before the window are done with: drop them (a long session stays small).
         del self._t[:lo], self._u[:lo], self._carry[:lo]
         return t[lo:], np.asarray(self._u), np.asarray(self._carry)
+
+    def _window_from(self) -> float:
+        return self._from - CONTEXT_S
 
     def _advance(self, t: float) -> list[CounterEvent]:
         ts, us, carry = self._window()
@@ -211,199 +216,65 @@ class LiveCounter:
         return Phase.LOWERING if past_peak else Phase.RISING
 
 
-class CycleCounter:
-    """Counts full cycles: one swing each way across the patient's own centre.
+class LiveCycleCounter(LiveCounter):
+    """Counts cycles frame by frame with the recorded clip's cycle segmentation.
 
-    The signal is followed as a zigzag of turning points: a turning point is
-    confirmed once the signal has come back from it by ``top`` (the smallest
-    swing worth counting), so jitter smaller than that never makes one. Two
-    consecutive turning points, one above ``centre + hysteresis`` and one below
-    ``centre - hysteresis`` (in either order), make one cycle; the cycle counts
-    once the second swing has travelled ``top`` from the first turning point
-    and spent ``min_top_s`` past the centre. The centre is the median of the
-    recent signal (the patient's neutral), so a swing that is small one way is
-    still seen: it is measured from the opposite turning point, not from a
-    fixed zone around the middle of the largest swings.
+    The one thing a stream lacks is the patient's centre, which a recorded clip takes from
+    all of it: live, it is the median of the recent signal, learned over the first second.
+    Each window opens at the last counted cycle's second turn, which starts no cycle, so
+    the swings after it pair up as the recorded clip's do.
     """
 
-    def __init__(self, spec: CountingSpec, window_s: float = 20.0, max_gap_s: float = 1.0) -> None:
-        if spec.kind != "cycles":
-            raise ValueError("CycleCounter needs counting.kind = 'cycles'")
-        self.spec = spec
-        self.window_s = window_s
-        self.max_gap_s = max_gap_s
-        self.reset()
+    def __init__(self, spec: CountingSpec, max_gap_s: float = MAX_GAP_S) -> None:
+        super().__init__(spec, self._about_centre, max_gap_s)
 
     def reset(self) -> None:
-        self.phase = Phase.SETUP
-        self.count = 0
-        self.current: RepTiming | None = None
-        self._samples: deque[tuple[float, float]] = deque()
-        self._last_valid_t: float | None = None
+        super().reset()
         self.centre = math.nan
+        self._recent: deque[tuple[float, float]] = deque()
         self._centre_t = -math.inf
-        self._restart()
+        self._last_turn = -math.inf
 
-    def _restart(self) -> None:
-        """Forget the zigzag (start of the clip, or after a gap)."""
-        self._anchor: tuple[float, float] | None = None  # last turning point (or start level)
-        self._seeking: str | None = None  # the kind of turning point being followed
-        self._cand: tuple[float, float] | None = None  # (t, v) extreme of the current swing
-        self._since_anchor: list[tuple[float, float]] = []  # samples since the anchor
-        self._past_since: float | None = None  # when the current swing passed the centre
-        self._first: tuple[float, float] = (math.nan, math.nan)  # the cycle's first turning point
+    def update(
+        self, t: float, value: float, valid: bool, *, carry: bool = False
+    ) -> list[CounterEvent]:
+        """As :meth:`LiveCounter.update`; a doubted pose shows no movement, so ``carry``
+        frames are a gap here."""
+        del carry
+        if valid and not math.isnan(value):
+            self._recent.append((t, self._sign * value))
+            while t - self._recent[0][0] > CENTRE_WINDOW_S:
+                self._recent.popleft()
+            # The centre moves slowly: taken again 4 times a second, not every frame.
+            if t - self._recent[0][0] >= CENTRE_AFTER_S and t - self._centre_t >= 0.25:
+                self.centre = float(np.median([v for _, v in self._recent]))
+                self._centre_t = t
+        return super().update(t, value, valid)
 
     def thresholds(self) -> dict[str, float]:
         if math.isnan(self.centre):
             return {}
-        m = self.spec.hysteresis
-        return {"centre": self.centre, "low": self.centre - m, "high": self.centre + m}
+        c, m = self._sign * self.centre, self.spec.hysteresis
+        return {"centre": c, "low": c - m, "high": c + m}
 
-    # -- helpers --------------------------------------------------------------------
-    def _beyond(self, kind: str, v: float) -> bool:
-        """Whether ``v`` lies on ``kind``'s side of the centre, past the hysteresis."""
+    def _about_centre(
+        self, t: np.ndarray, u: np.ndarray, spec: CountingSpec, bridge: np.ndarray | None
+    ) -> Segmentation:
         if math.isnan(self.centre):
-            return False  # the centre is still being learned
-        m = self.spec.hysteresis
-        return v > self.centre + m if kind == "high" else v < self.centre - m
+            return Segmentation([])
+        return segment_cycles(t, u, spec, centre=self.centre, openings=False, after=self._last_turn)
 
-    def _departure(self) -> float:
-        """When the current swing left its anchor (last sample near the anchor's level)."""
-        assert self._anchor is not None and self._cand is not None
-        a, c = self._anchor[1], self._cand[1]
-        near = a + 0.1 * (c - a)
-        t0 = self._since_anchor[0][0]
-        for ts, vs in self._since_anchor:
-            if (vs <= near) if c > a else (vs >= near):
-                t0 = ts
-            if ts >= self._cand[0]:
-                break
-        return t0
+    def _window_from(self) -> float:
+        return self._last_turn - GRID_S
 
-    # -- stepping -------------------------------------------------------------------
-    def update(
-        self, t: float, value: float, valid: bool, *, carry: bool = False
-    ) -> list[CounterEvent]:
-        """Advance by one frame; ``carry`` is accepted for the counters' common interface,
-        but a swing is movement, which a doubted pose does not show: such frames are a gap."""
-        del carry
-        events: list[CounterEvent] = []
-        if not valid or math.isnan(value):
-            if self._last_valid_t is not None and t - self._last_valid_t > self.max_gap_s:
-                if self.current is not None and self.current.end_s is None:
-                    events += self._close(self._last_valid_t, cut=True)
-                self.phase = Phase.SETUP
-                self._restart()
-            return events
-        self._last_valid_t = t
-        self._samples.append((t, value))
-        while t - self._samples[0][0] > self.window_s:
-            self._samples.popleft()
-        if self._samples[-1][0] - self._samples[0][0] >= CENTRE_AFTER_S and (
-            math.isnan(self.centre) or t - self._centre_t >= 0.25
-        ):
-            # The centre moves slowly: recompute it 4 times a second, not every frame.
-            self.centre = float(np.median(np.fromiter((v for _, v in self._samples), float)))
-            self._centre_t = t
-        if not math.isnan(self.centre):
-            past = self._beyond("high", value) or self._beyond("low", value)
-            self.phase = Phase.TOP if past else Phase.REST
-        swing = self.spec.top
+    def _close(self, rep: RepTiming, t: float) -> list[CounterEvent]:
+        if rep.counted and rep.peak_s is not None:
+            self._last_turn = max(self._last_turn, rep.peak_s)
+        return super()._close(rep, t)
 
-        if self._anchor is None:
-            self._anchor = (t, value)
-            self._since_anchor = [(t, value)]
-            return events
-        self._since_anchor.append((t, value))
-        if t - self._since_anchor[0][0] > 2 * self.window_s:
-            # A long stillness: keep the last window (for the next swing's start time).
-            self._since_anchor = [s for s in self._since_anchor if t - s[0] <= self.window_s]
-        a = self._anchor[1]
-        if self._seeking is None:
-            # From the start level, the first swing of at least `top` sets the direction.
-            if abs(value - a) < swing:
-                return events
-            self._seeking = "high" if value > a else "low"
-            self._cand = (t, value)
-        assert self._cand is not None
-        sign = 1.0 if self._seeking == "high" else -1.0
-        if sign * (value - self._cand[1]) >= 0:
-            self._cand = (t, value)
-        extreme = self._cand[1]
-
-        if self._beyond(self._seeking, value):
-            self._past_since = self._past_since if self._past_since is not None else t
-        else:
-            self._past_since = None
-
-        events += self._follow_swing(t)
-        if sign * (extreme - value) >= swing and sign * (extreme - a) >= swing:
-            events += self._turn(t)
-        return events
-
-    def _follow_swing(self, t: float) -> list[CounterEvent]:
-        """A swing of at least ``top`` starts a cycle; the swing back past the centre counts it."""
-        assert self._seeking is not None and self._cand is not None and self._anchor is not None
-        kind, (tc, vc) = self._seeking, self._cand
-        cur = self.current
-        if cur is None or cur.end_s is not None:
-            if abs(vc - self._anchor[1]) < self.spec.top:
-                return []
-            self.current = RepTiming(start_s=self._departure(), phases=(kind,), peak_s=tc)
-            self._first = self._cand
-            return [CounterEvent("started", t, self.current)]
-        if cur.counted:
-            cur.peak_s = tc  # the second swing's turning point, so far
-            return []
-        if cur.phases[-1] == kind:
-            self._first = self._cand  # the first swing is still going
-            return []
-        if (
-            self._past_since is not None
-            and t - self._past_since >= self.spec.min_top_s
-            and self._beyond(cur.phases[0], self._first[1])
-        ):
-            cur.phases = (*cur.phases, kind)
-            cur.top_enter_s = self._past_since
-            cur.peak_s = tc
-            cur.counted = True
-            self.count += 1
-            return [CounterEvent("counted", t, cur)]
-        return []
-
-    def _turn(self, t: float) -> list[CounterEvent]:
-        """The current swing has turned: its extreme becomes the new anchor."""
-        assert self._seeking is not None and self._cand is not None
-        events: list[CounterEvent] = []
-        kind, cand = self._seeking, self._cand
-        cur = self.current
-        if cur is not None and cur.end_s is None:
-            if cur.counted:
-                # The second swing has turned back: the cycle is over.
-                events += self._close(t, cut=False)
-            elif cur.phases[-1] != kind:
-                # The swing back turned without reaching past the centre: not a cycle.
-                events += self._close(cand[0], cut=False)
-        self._anchor = cand
-        self._since_anchor = [s for s in self._since_anchor if s[0] >= cand[0]]
-        self._seeking = "low" if kind == "high" else "high"
-        self._cand = (t, self._since_anchor[-1][1])
-        for ts, vs in self._since_anchor:  # the new swing's extreme so far
-            if (vs < self._cand[1]) if self._seeking == "low" else (vs > self._cand[1]):
-                self._cand = (ts, vs)
-        self._past_since = None
-        return events
-
-    def _close(self, t: float, cut: bool) -> list[CounterEvent]:
-        cur = self.current
-        if cur is None or cur.end_s is not None:
-            return []
-        cur.end_s = t
-        cur.cut = cut
-        return [CounterEvent("finished" if cur.counted else "abandoned", t, cur)]
-
-    def finish(self, t: float) -> list[CounterEvent]:
-        cur = self.current
-        if cur is not None and cur.end_s is None and cur.counted:
-            return self._close(t, cut=False)  # the clip ended in the second swing
-        return self._close(t, cut=True)
+    def _phase(self, rep: RepTiming | None) -> Phase:
+        """Past the centre either way is the top (cow or cat), near it the rest."""
+        level = next((u for u in reversed(self._u) if not math.isnan(u)), math.nan)
+        if self._last_valid_t is None or math.isnan(self.centre) or math.isnan(level):
+            return Phase.SETUP if self._last_valid_t is None else Phase.REST
+        return Phase.TOP if abs(level - self.centre) > self.spec.hysteresis else Phase.REST

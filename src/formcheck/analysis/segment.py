@@ -332,7 +332,13 @@ def _stretch_around(above: np.ndarray, p: int) -> tuple[int | None, int | None]:
 
 
 def segment_cycles(
-    t: np.ndarray, v: np.ndarray, spec: CountingSpec, bridge: np.ndarray | None = None
+    t: np.ndarray,
+    v: np.ndarray,
+    spec: CountingSpec,
+    bridge: np.ndarray | None = None,
+    centre: float | None = None,
+    openings: bool = True,
+    after: float = -math.inf,
 ) -> Segmentation:
     """Full cycles of a signed signal ``v``: one turning point each side of its centre.
 
@@ -342,20 +348,30 @@ def segment_cycles(
     taken once the tracker has settled); two in a row on the same side are one (a wobble
     inside a held arch).
     Consecutive turning points on opposite sides make one cycle; a turning point left
-    over at the clip's edge is a partial cycle.
+    over at the clip's edge is a partial cycle. ``centre``: the patient's, learned
+    elsewhere (live, from the recent signal), instead of this signal's median;
+    ``openings`` False: a level a run opens on is never a turn (live, where the centre
+    learned from the first seconds is not yet the patient's); turns at or before ``after``
+    (live: the last counted cycle's) shape the signal but start no cycle.
     """
     grids = _smoothed_runs(t, v, bridge)
     if not grids:
         return Segmentation([])
-    centre = float(np.median(np.concatenate([y for _, y in grids])))
+    if centre is None:
+        centre = float(np.median(np.concatenate([y for _, y in grids])))
     reps: list[RepTiming] = []
     for grid, y in grids:
-        reps += _cycles_in_run(grid, y, centre, spec)
+        reps += _cycles_in_run(grid, y, centre, spec, openings, after)
     return Segmentation(reps, centre)
 
 
 def _cycles_in_run(
-    grid: np.ndarray, y: np.ndarray, centre: float, spec: CountingSpec
+    grid: np.ndarray,
+    y: np.ndarray,
+    centre: float,
+    spec: CountingSpec,
+    openings: bool,
+    after: float,
 ) -> list[RepTiming]:
     if len(y) < 3:
         return []
@@ -367,7 +383,10 @@ def _cycles_in_run(
         seen = sign * (y - centre)
         found, _ = find_peaks(np.concatenate(([-wall], seen, [-wall])), prominence=need)
         for i in found - 1:
-            if seen[: i + 1].min() > seen[i] - need and i < settle:
+            opens_on = bool(seen[: i + 1].min() > seen[i] - need)
+            if opens_on and not openings:
+                continue
+            if opens_on and i < settle:
                 # A level the run opens on: the model's first frames settle on the body
                 # (see SETTLE_S), so the turn is where the level stands once they have.
                 left = np.flatnonzero(seen[i:] < seen[i] - need)
@@ -393,6 +412,7 @@ def _cycles_in_run(
                 merged[-1] = (i, sign)
             continue
         merged.append((i, sign))
+    merged = [(i, sign) for i, sign in merged if grid[i] > after]
     reps: list[RepTiming] = []
     k = 0
     while k < len(merged):

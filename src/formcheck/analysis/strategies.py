@@ -13,7 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
-from formcheck.analysis.counter import CounterEvent, CycleCounter, LiveCounter
+from formcheck.analysis.counter import CounterEvent, LiveCounter, LiveCycleCounter
 from formcheck.analysis.segment import (
     RepTiming,
     Segmentation,
@@ -101,9 +101,7 @@ class Cycles:
         return segment_cycles(t, u, spec)
 
     def live(self, spec: CountingSpec) -> Counter:
-        # Live, a short stretch of signal does not show the patient's centre yet, which
-        # the segmentation measures swings from: the zigzag follower learns it as it goes.
-        return CycleCounter(spec)
+        return LiveCycleCounter(spec)
 
 
 STRATEGIES: dict[str, Strategy] = {s.name: s for s in (Reps(), Holds(), Cycles())}
