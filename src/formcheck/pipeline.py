@@ -361,7 +361,7 @@ def analyze_clip(
             outs = {i: a.step(pose) for i, a in analyzers.items()}
             first = outs[ids[0]]
             near = Side(first.near_side) if first.near_side else Side.LEFT
-            tally.add(first.pose.xy, first.pose.visibility, near)
+            tally.add(first.pose.xy, first.pose.visibility, near, first.pose.world)
             if frame is not None:
                 picture.add(frame)
             if outputs is not None and frame is not None:

@@ -22,6 +22,8 @@ pytestmark = pytest.mark.slow
         ("lower_trunk_rotation", 8, 0.0, 35.0),
         ("pelvic_tilt", 9, 30.0, 15.0),
         ("pelvic_tilt", 5, 20.0, 35.0),
+        ("bridge", 11, -50.0, 37.0),
+        ("pelvic_tilt", 12, -20.0, 45.0),
     ],
 )
 def test_exercise_auto_names_a_supine_exercise_filmed_from_above(
@@ -33,7 +35,9 @@ def test_exercise_auto_names_a_supine_exercise_filmed_from_above(
     # the knees of a bridge stay side by side and a trunk rotation's still turn. And seen
     # from above or round, a lying body's shoulder-hip line tilts in the picture, which the
     # bridge's photo cue took for hips held up (these tilts were named bridges); the hip
-    # angle in the body's own plane stays bent.
+    # angle in the body's own plane stays bent. From 37-45 deg up the knees of a lying body
+    # look low in the picture, which read as on all fours (named bird-dogs); its 3D pose
+    # has the arms along the trunk, the hips open and the knees bent, as lying does.
     from formcheck.pose.mediapipe_backend import MediaPipePoseEstimator
 
     video = tmp_path / f"{exercise}.mp4"

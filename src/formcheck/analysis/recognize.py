@@ -21,9 +21,45 @@ from formcheck.landmarks import Side
 from formcheck.signals.geometry import joint_angle
 from formcheck.signals.measure import point, torso_length
 
+# Lying on the back the arms lie along the body, pointing past the hips: 120-165 deg from the
+# trunk's head-ward direction (per-clip medians of every rendered supine clip, any camera).
+# On all fours they reach down (75-105) and in a bird-dog or child's pose forward; a child's
+# pose with the arms back along the legs has them there too, but is folded at the hips, and
+# a push-up's bent arms can, but its legs are straight (a real incline push-up reads 143),
+# where every supine exercise here keeps the feet planted near the hips (the knees read
+# 60-105 deg on rendered bridges, tilts and knee-to-chests).
+ARMS_ALONG_DEG = 115.0
+HIPS_OPEN_DEG = 90.0
+KNEES_BENT_DEG = 125.0
 
-def classify_posture(xy: np.ndarray, vis: np.ndarray, near: Side) -> str | None:
-    """One frame's posture: ``supine``, ``tabletop``, ``kneeling``, ``upright`` or None."""
+
+def _angle_3d(u: np.ndarray, v: np.ndarray) -> float:
+    cos = float(np.dot(u, v)) / float(np.linalg.norm(u) * np.linalg.norm(v) or 1.0)
+    return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
+
+
+def _lying_with_arms_along(world: np.ndarray) -> bool:
+    """From the 3D pose (the body's own angles, whatever the camera): arms along the trunk
+    towards the hips, hips open, knees bent."""
+    mid = {p: (world[point(p, Side.LEFT)] + world[point(p, Side.RIGHT)]) / 2
+           for p in ("shoulder", "hip", "knee", "ankle")}  # fmt: skip
+    headward = mid["shoulder"] - mid["hip"]
+    arms = min(
+        _angle_3d(headward, world[point("wrist", s)] - world[point("shoulder", s)]) for s in Side
+    )
+    hips = _angle_3d(headward, mid["knee"] - mid["hip"])
+    knees = _angle_3d(mid["hip"] - mid["knee"], mid["ankle"] - mid["knee"])
+    return arms >= ARMS_ALONG_DEG and hips >= HIPS_OPEN_DEG and knees <= KNEES_BENT_DEG
+
+
+def classify_posture(
+    xy: np.ndarray, vis: np.ndarray, near: Side, world: np.ndarray | None = None
+) -> str | None:
+    """One frame's posture: ``supine``, ``tabletop``, ``kneeling``, ``upright`` or None.
+
+    The picture decides, but a body the picture reads as on all fours or kneeling (a camera
+    above the mat or far round makes a lying body's knees look low) is lying on its back
+    when its 3D pose has the arms along the trunk, the hips open and the knees bent."""
     sh, hip = xy[point("shoulder", near)], xy[point("hip", near)]
     knee, ankle = xy[point("knee", near)], xy[point("ankle", near)]
     torso = torso_length(xy, vis, near, min_vis=0.0)
@@ -35,6 +71,8 @@ def classify_posture(xy: np.ndarray, vis: np.ndarray, near: Side) -> str | None:
         return "upright"
     if float(knee[1]) < float(hip[1]) - 0.15 * torso:
         return "supine"  # knees bent up above the hips
+    if world is not None and np.all(np.isfinite(world)) and _lying_with_arms_along(world):
+        return "supine"
     knee_angle = float(joint_angle(hip, knee, ankle))
     if knee_angle < 70:
         return "kneeling"  # sitting back towards the heels
@@ -59,10 +97,16 @@ class PostureTally:
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
 
-    def add(self, xy: np.ndarray | None, vis: np.ndarray | None, near: Side) -> None:
+    def add(
+        self,
+        xy: np.ndarray | None,
+        vis: np.ndarray | None,
+        near: Side,
+        world: np.ndarray | None = None,
+    ) -> None:
         if xy is None or vis is None:
             return
-        posture = classify_posture(xy, vis, near)
+        posture = classify_posture(xy, vis, near, world)
         if posture is not None:
             self.counts[posture] += 1
 
