@@ -157,8 +157,7 @@ def _opens_high(grids: list[tuple[np.ndarray, np.ndarray]]) -> bool:
     if hi <= lo:
         return False
     (g0, first), (g1, last) = grids[0], grids[-1]
-    settled = first[(g0 - g0[0] >= SETTLE_S) & (g0 - g0[0] <= SETTLE_S + OPENING_S)]
-    opening = float(np.median(settled if settled.size else first))
+    opening = float(np.median(first[g0 - g0[0] <= OPENING_S]))
     closing = float(np.median(last[g1[-1] - g1 <= OPENING_S]))
     vote = sum((level - (lo + hi) / 2) / (hi - lo) for level in (opening, closing))
     return vote > EDGES_AGREE
