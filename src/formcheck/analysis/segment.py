@@ -124,7 +124,7 @@ def segment(
     grids = _smoothed_runs(t, u, bridge)
     if not grids:
         return Segmentation([])
-    if spec.either_way and _opens_high(grids):
+    if spec.either_way and _rests_high(grids):
         grids = [(grid, -y) for grid, y in grids]
     # The patient's rest: where the body spends its time at its lowest, over the whole clip.
     rest = float(np.percentile(np.concatenate([y for _, y in grids]), REST_PERCENTILE))
@@ -145,7 +145,7 @@ def _smoothed_runs(
     return [_smooth_on_grid(t[lo:hi], u[lo:hi]) for lo, hi in _runs(t, u, bridge)]
 
 
-def _opens_high(grids: list[tuple[np.ndarray, np.ndarray]]) -> bool:
+def _rests_high(grids: list[tuple[np.ndarray, np.ndarray]]) -> bool:
     """Whether the patient rests at the clip's high level: then the movement goes down.
 
     A set opens and closes at rest, so both edges vote (each by where its level sits
