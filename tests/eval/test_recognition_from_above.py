@@ -1,5 +1,5 @@
-"""Rendered supine clips filmed from above the mat or round from side-on: recognition reads
-the body, not the camera."""
+"""Rendered floor exercises filmed from above the mat or round from side-on: recognition
+reads the body's own angles, not the picture's."""
 
 from __future__ import annotations
 
@@ -15,19 +15,21 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize(
-    ("exercise", "seed", "azimuth", "elevation"),
+    ("exercise", "seed", "azimuth", "elevation", "fault"),
     [
-        ("bridge", 3, 20.0, 35.0),
-        ("bridge", 7, 10.0, 40.0),
-        ("lower_trunk_rotation", 8, 0.0, 35.0),
-        ("pelvic_tilt", 9, 30.0, 15.0),
-        ("pelvic_tilt", 5, 20.0, 35.0),
-        ("bridge", 11, -50.0, 37.0),
-        ("pelvic_tilt", 12, -20.0, 45.0),
+        ("bridge", 3, 20.0, 35.0, None),
+        ("bridge", 7, 10.0, 40.0, None),
+        ("lower_trunk_rotation", 8, 0.0, 35.0, None),
+        ("pelvic_tilt", 9, 30.0, 15.0, None),
+        ("pelvic_tilt", 5, 20.0, 35.0, None),
+        ("bridge", 11, -50.0, 37.0, None),
+        ("pelvic_tilt", 12, -20.0, 45.0, None),
+        ("childs_pose", 15, 20.0, 35.0, "hips_off_heels"),
+        ("childs_pose", 16, 22.0, 38.0, "hips_off_heels"),
     ],
 )
-def test_exercise_auto_names_a_supine_exercise_filmed_from_above(
-    tmp_path: Path, exercise: str, seed: int, azimuth: float, elevation: float
+def test_exercise_auto_names_a_floor_exercise_filmed_from_above(
+    tmp_path: Path, exercise: str, seed: int, azimuth: float, elevation: float, fault: str | None
 ) -> None:
     # The model's 3D frame is the camera's: from 35-40 deg up, a bridge's knee line reads
     # 35-40 deg out of level, which the trunk rotation's cue took for knees dropped to the
@@ -37,12 +39,15 @@ def test_exercise_auto_names_a_supine_exercise_filmed_from_above(
     # bridge's photo cue took for hips held up (these tilts were named bridges); the hip
     # angle in the body's own plane stays bent. From 37-45 deg up the knees of a lying body
     # look low in the picture, which read as on all fours (named bird-dogs); its 3D pose
-    # has the arms along the trunk, the hips open and the knees bent, as lying does.
+    # has the arms along the trunk, the hips open and the knees bent, as lying does. A child's
+    # pose with the hips off the heels opens the knees past the picture's kneeling check
+    # (named cat-cows); both its arms reach on past the head, which no one does on all fours.
     from formcheck.pose.mediapipe_backend import MediaPipePoseEstimator
 
     video = tmp_path / f"{exercise}.mp4"
-    render_clip(exercise, video, reps=2, seed=seed, fps=15.0, azimuth_deg=azimuth,
-                elevation_deg=elevation)  # fmt: skip
+    reps = 1 if exercise == "childs_pose" else 2
+    render_clip(exercise, video, reps=reps, seed=seed, fps=15.0, azimuth_deg=azimuth,
+                elevation_deg=elevation, fault=fault)  # fmt: skip
     report = analyze_clip(
         video,
         exercise="auto",
@@ -51,4 +56,4 @@ def test_exercise_auto_names_a_supine_exercise_filmed_from_above(
         stride=1,
     ).report
     assert report.exercise == exercise
-    assert report.summary.rep_count == 2
+    assert report.summary.rep_count == reps

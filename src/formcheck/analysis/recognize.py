@@ -31,6 +31,11 @@ from formcheck.signals.measure import point, torso_length
 ARMS_ALONG_DEG = 115.0
 HIPS_OPEN_DEG = 90.0
 KNEES_BENT_DEG = 125.0
+# Kneeling forward (child's pose) both arms reach on past the head: the farther of them
+# within 60 deg of the trunk's head-ward direction on most rendered child's poses (per-clip
+# medians 8-132, half under 52: bent arms read higher); on all fours the arms stand under
+# the shoulders (76-119 on every rendered cat-cow and bird-dog), so under 60 is no table.
+ARMS_FORWARD_DEG = 60.0
 
 
 def _angle_3d(u: np.ndarray, v: np.ndarray) -> float:
@@ -52,6 +57,16 @@ def _lying_with_arms_along(world: np.ndarray) -> bool:
     return arms >= ARMS_ALONG_DEG and hips >= HIPS_OPEN_DEG and knees <= KNEES_BENT_DEG
 
 
+def _arms_reaching_forward(world: np.ndarray) -> bool:
+    """From the 3D pose: both arms reach on past the head (kneeling folded forward)."""
+    headward = (world[[point("shoulder", s) for s in Side]].mean(axis=0)
+                - world[[point("hip", s) for s in Side]].mean(axis=0))  # fmt: skip
+    arms = max(
+        _angle_3d(headward, world[point("wrist", s)] - world[point("shoulder", s)]) for s in Side
+    )
+    return arms < ARMS_FORWARD_DEG
+
+
 def classify_posture(
     xy: np.ndarray, vis: np.ndarray, near: Side, world: np.ndarray | None = None
 ) -> str | None:
@@ -71,11 +86,14 @@ def classify_posture(
         return "upright"
     if float(knee[1]) < float(hip[1]) - 0.15 * torso:
         return "supine"  # knees bent up above the hips
-    if world is not None and np.all(np.isfinite(world)) and _lying_with_arms_along(world):
+    seen_3d = world is not None and bool(np.all(np.isfinite(world)))
+    if seen_3d and _lying_with_arms_along(world):
         return "supine"
     knee_angle = float(joint_angle(hip, knee, ankle))
     if knee_angle < 70:
         return "kneeling"  # sitting back towards the heels
+    if seen_3d and _arms_reaching_forward(world):
+        return "kneeling"  # folded forward with the hips off the heels
     return "tabletop"
 
 
