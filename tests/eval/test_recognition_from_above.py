@@ -31,17 +31,12 @@ pytestmark = pytest.mark.slow
 def test_exercise_auto_names_a_floor_exercise_filmed_from_above(
     tmp_path: Path, exercise: str, seed: int, azimuth: float, elevation: float, fault: str | None
 ) -> None:
-    # The model's 3D frame is the camera's: from 35-40 deg up, a bridge's knee line reads
-    # 35-40 deg out of level, which the trunk rotation's cue took for knees dropped to the
-    # side (these bridges were named lower trunk rotation). Turned against the shoulders,
-    # the knees of a bridge stay side by side and a trunk rotation's still turn. And seen
-    # from above or round, a lying body's shoulder-hip line tilts in the picture, which the
-    # bridge's photo cue took for hips held up (these tilts were named bridges); the hip
-    # angle in the body's own plane stays bent. From 37-45 deg up the knees of a lying body
-    # look low in the picture, which read as on all fours (named bird-dogs); its 3D pose
-    # has the arms along the trunk, the hips open and the knees bent, as lying does. A child's
-    # pose with the hips off the heels opens the knees past the picture's kneeling check
-    # (named cat-cows); both its arms reach on past the head, which no one does on all fours.
+    # Each view misleads the picture its own way. The model's 3D frame is the camera's, so
+    # from above a bridge's knee line reads 35-40 deg out of level (no trunk rotation); a
+    # lying body's shoulder-hip line tilts in the picture (no bridge's held hips) and its
+    # knees look low (as on all fours); a child's pose with the hips off the heels opens
+    # the knees past the picture's kneeling check. The body's own 3D angles tell each one:
+    # the knees against the shoulders, the hip's extension, where the arms lie or reach.
     from formcheck.pose.mediapipe_backend import MediaPipePoseEstimator
 
     video = tmp_path / f"{exercise}.mp4"
