@@ -11,7 +11,8 @@ stream needs:
   for its end: only then is the rest it rose from known);
 - the patient's phase for the overlay, from one enum (:class:`Phase`), read off the
   open rep: none (``REST``), rising to its top (``RISING``), at it (``TOP``), coming
-  back (``LOWERING``); ``SETUP`` until a frame can be judged, and after a gap.
+  back (``LOWERING``); ``SETUP`` until a frame can be judged, and after a gap. Cycles
+  (:class:`LiveCycleCounter`) are at the top past the patient's centre either way.
 
 Live counting follows the definition's ``direction``: which way a subtle movement goes
 (``either_way``) is decided from a whole clip.
