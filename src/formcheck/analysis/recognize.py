@@ -43,28 +43,40 @@ def _angle_3d(u: np.ndarray, v: np.ndarray) -> float:
     return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
 
 
-def _lying_with_arms_along(world: np.ndarray) -> bool:
-    """From the 3D pose (the body's own angles, whatever the camera): arms along the trunk
-    towards the hips, hips open, knees bent."""
-    mid = {p: (world[point(p, Side.LEFT)] + world[point(p, Side.RIGHT)]) / 2
-           for p in ("shoulder", "hip", "knee", "ankle")}  # fmt: skip
-    headward = mid["shoulder"] - mid["hip"]
-    arms = min(
-        _angle_3d(headward, world[point("wrist", s)] - world[point("shoulder", s)]) for s in Side
-    )
-    hips = _angle_3d(headward, mid["knee"] - mid["hip"])
-    knees = _angle_3d(mid["hip"] - mid["knee"], mid["ankle"] - mid["knee"])
-    return arms >= ARMS_ALONG_DEG and hips >= HIPS_OPEN_DEG and knees <= KNEES_BENT_DEG
+@dataclass(frozen=True)
+class BodyAngles3D:
+    """One frame's angles in the body's own frame (the same from any camera), degrees."""
 
+    arms: tuple[float, float]  # each arm (shoulder -> wrist) from the trunk's head-ward way
+    hips: float  # the thighs from the trunk's head-ward way
+    knees: float  # at the knees' midpoint
 
-def _arms_reaching_forward(world: np.ndarray) -> bool:
-    """From the 3D pose: both arms reach on past the head (kneeling folded forward)."""
-    headward = (world[[point("shoulder", s) for s in Side]].mean(axis=0)
-                - world[[point("hip", s) for s in Side]].mean(axis=0))  # fmt: skip
-    arms = max(
-        _angle_3d(headward, world[point("wrist", s)] - world[point("shoulder", s)]) for s in Side
-    )
-    return arms < ARMS_FORWARD_DEG
+    @classmethod
+    def of(cls, world: np.ndarray) -> BodyAngles3D:
+        mid = {p: (world[point(p, Side.LEFT)] + world[point(p, Side.RIGHT)]) / 2
+               for p in ("shoulder", "hip", "knee", "ankle")}  # fmt: skip
+        headward = mid["shoulder"] - mid["hip"]
+        left, right = (
+            _angle_3d(headward, world[point("wrist", s)] - world[point("shoulder", s)])
+            for s in Side
+        )
+        return cls(
+            arms=(left, right),
+            hips=_angle_3d(headward, mid["knee"] - mid["hip"]),
+            knees=_angle_3d(mid["hip"] - mid["knee"], mid["ankle"] - mid["knee"]),
+        )
+
+    def lying_with_arms_along(self) -> bool:
+        """Arms along the trunk towards the hips, hips open, knees bent."""
+        return (
+            min(self.arms) >= ARMS_ALONG_DEG
+            and self.hips >= HIPS_OPEN_DEG
+            and self.knees <= KNEES_BENT_DEG
+        )
+
+    def arms_reaching_forward(self) -> bool:
+        """Both arms reach on past the head (kneeling folded forward)."""
+        return max(self.arms) < ARMS_FORWARD_DEG
 
 
 def classify_posture(
@@ -74,7 +86,8 @@ def classify_posture(
 
     The picture decides, but a body the picture reads as on all fours or kneeling (a camera
     above the mat or far round makes a lying body's knees look low) is lying on its back
-    when its 3D pose has the arms along the trunk, the hips open and the knees bent."""
+    when its 3D pose has the arms along the trunk, the hips open and the knees bent; and one
+    it reads as on all fours is kneeling forward when both arms reach on past the head."""
     sh, hip = xy[point("shoulder", near)], xy[point("hip", near)]
     knee, ankle = xy[point("knee", near)], xy[point("ankle", near)]
     torso = torso_length(xy, vis, near, min_vis=0.0)
@@ -86,13 +99,13 @@ def classify_posture(
         return "upright"
     if float(knee[1]) < float(hip[1]) - 0.15 * torso:
         return "supine"  # knees bent up above the hips
-    seen_3d = world is not None and bool(np.all(np.isfinite(world)))
-    if seen_3d and _lying_with_arms_along(world):
+    body = BodyAngles3D.of(world) if world is not None and np.all(np.isfinite(world)) else None
+    if body is not None and body.lying_with_arms_along():
         return "supine"
     knee_angle = float(joint_angle(hip, knee, ankle))
     if knee_angle < 70:
         return "kneeling"  # sitting back towards the heels
-    if seen_3d and _arms_reaching_forward(world):
+    if body is not None and body.arms_reaching_forward():
         return "kneeling"  # folded forward with the hips off the heels
     return "tabletop"
 
