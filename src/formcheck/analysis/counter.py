@@ -222,8 +222,8 @@ class LiveCycleCounter(LiveCounter):
 
     The one thing a stream lacks is the patient's centre, which a recorded clip takes from
     all of it: live, it is the median of the recent signal, learned over the first second.
-    Each window opens at the last counted cycle's second turn, which starts no cycle, so
-    the swings after it pair up as the recorded clip's do.
+    Each window opens at the last counted cycle's second turn, a level the window opens on
+    and so no turn live, so the swings after it pair up as the recorded clip's do.
     """
 
     def __init__(self, spec: CountingSpec, max_gap_s: float = MAX_GAP_S) -> None:
@@ -263,7 +263,7 @@ class LiveCycleCounter(LiveCounter):
     ) -> Segmentation:
         if math.isnan(self.centre):
             return Segmentation([])
-        return segment_cycles(t, u, spec, centre=self.centre, openings=False, after=self._last_turn)
+        return segment_cycles(t, u, spec, centre=self.centre, openings=False)
 
     def _window_from(self) -> float:
         return self._last_turn - GRID_S

@@ -337,7 +337,6 @@ def segment_cycles(
     bridge: np.ndarray | None = None,
     centre: float | None = None,
     openings: bool = True,
-    after: float = -math.inf,
 ) -> Segmentation:
     """Full cycles of a signed signal ``v``: one turning point each side of its centre.
 
@@ -350,8 +349,8 @@ def segment_cycles(
     over at the clip's edge is a partial cycle. ``centre``: the patient's, learned
     elsewhere (live, from the recent signal), instead of this signal's median;
     ``openings`` False: a level a run opens on is never a turn (live, where the centre
-    learned from the first seconds is not yet the patient's); turns at or before ``after``
-    (live: the last counted cycle's) shape the signal but start no cycle.
+    learned from the first seconds is not yet the patient's, and where a window opens on
+    the last counted cycle's second turn, which starts no cycle).
     """
     grids = _smoothed_runs(t, v, bridge)
     if not grids:
@@ -360,7 +359,7 @@ def segment_cycles(
         centre = float(np.median(np.concatenate([y for _, y in grids])))
     reps: list[RepTiming] = []
     for grid, y in grids:
-        reps += _cycles_in_run(grid, y, centre, spec, openings, after)
+        reps += _cycles_in_run(grid, y, centre, spec, openings)
     return Segmentation(reps, centre)
 
 
@@ -370,7 +369,6 @@ def _cycles_in_run(
     centre: float,
     spec: CountingSpec,
     openings: bool,
-    after: float,
 ) -> list[RepTiming]:
     if len(y) < 3:
         return []
@@ -411,7 +409,6 @@ def _cycles_in_run(
                 merged[-1] = (i, sign)
             continue
         merged.append((i, sign))
-    merged = [(i, sign) for i, sign in merged if grid[i] > after]
     reps: list[RepTiming] = []
     k = 0
     while k < len(merged):
