@@ -2,7 +2,8 @@
 
 Each variation changes something a real clip can differ by while the exercise stays the
 same, so its count must not change: the patient facing the other way (mirror), a phone
-propped a little askew (roll), a slower or quicker patient (tempo).
+propped a little askew (roll), a slower or quicker patient (tempo), a clip that opens and
+closes on seconds with nobody in view (framed).
 """
 
 from __future__ import annotations
@@ -59,3 +60,22 @@ def at_tempo(recording: PoseRecording, stretch: float) -> PoseRecording:
     a = _arrays(recording)
     a["timestamps"] = a["timestamps"] * stretch
     return PoseRecording(**a, fps=recording.fps / stretch, model_id=recording.model_id)
+
+
+def framed(recording: PoseRecording, seconds: float) -> PoseRecording:
+    """``seconds`` with nobody in view before and after the clip: a title card, the patient
+    walking in and out of the picture, a fade."""
+    a = _arrays(recording)
+    k = round(seconds * recording.fps)
+    n = len(a["timestamps"])
+    pick = np.concatenate([np.zeros(k, dtype=int), np.arange(n), np.full(k, n - 1)])
+    out = {name: values[pick] for name, values in a.items()}
+    empty = np.r_[np.ones(k, dtype=bool), np.zeros(n, dtype=bool), np.ones(k, dtype=bool)]
+    out["detected"][empty] = False
+    for name in ("xy", "z", "visibility", "world"):
+        out[name][empty] = np.nan
+    step = 1.0 / recording.fps
+    t = a["timestamps"] - a["timestamps"][0] + k * step
+    out["timestamps"] = np.concatenate([step * np.arange(k), t, t[-1] + step * np.arange(1, k + 1)])
+    out["indices"] = np.arange(len(pick), dtype=np.int64)
+    return PoseRecording(**out, fps=recording.fps, model_id=recording.model_id)

@@ -162,6 +162,24 @@ def test_clip_ending_at_the_top_counts_the_last_lift():
     assert "lower_s" not in last.metrics
 
 
+@pytest.mark.parametrize("fps", [10.0, 15.0, 30.0])
+def test_person_lost_just_after_the_top_leaves_that_rep_partial(fps):
+    # Two reps, then a third lift lost as it reaches its top (0.15 s past 85 % of its
+    # rise, under min_top_s) to the clip's end: the patient walks off, the clip fades out.
+    # The smoother holds the last pose for half a second so that a live hold survives a
+    # missed frame; a recorded clip must not read that held pose as time at the top.
+    from formcheck.analysis.analyzer import ExerciseAnalyzer
+
+    f = profile([*bridge_rep() * 2, (1.0, REST), (1.0, TOP), (2.0, TOP)], REST)
+    lost_from = 10.0 + 1.0 + 1.0  # two 5-s reps, a second at rest, a 1-s lift
+    analyzer = ExerciseAnalyzer(builtin("bridge"))
+    for frame in sequence(f, duration=f.duration, fps=fps, missing=lambda t: t > lost_from):
+        analyzer.step(frame)
+    result = analyzer.finish(hindsight=True)
+    assert len(result.reps) == 2
+    assert result.partial_reps == 1
+
+
 def test_over_arching():
     result = run([*bridge_rep(top=200.0), (2.0, REST)])
     assert faults_of(result) == [["over_arching"]]

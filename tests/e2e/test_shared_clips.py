@@ -17,7 +17,7 @@ from formcheck.exercises.loader import PatientConfig, builtin
 from formcheck.pipeline import analyze_clip
 from formcheck.pose.recording import ARRAY_NAMES, PoseRecording
 from frame_rates import at_fps, tally
-from variations import at_tempo, mirrored, rolled
+from variations import at_tempo, framed, mirrored, rolled
 
 CLIPS = Path(__file__).resolve().parents[2].parent / "shared" / "clips"
 pytestmark = [
@@ -167,6 +167,7 @@ _VARIATIONS = {
     "camera rolled 12 deg right": lambda r: rolled(r, 12.0),
     "1.5 times slower": lambda r: at_tempo(r, 1.5),
     "1.5 times quicker": lambda r: at_tempo(r, 1 / 1.5),
+    "nobody in view for 2 s before and after": lambda r: framed(r, 2.0),
 }
 
 
@@ -176,7 +177,8 @@ def test_counts_survive_camera_and_tempo_variations(
     name: str, variation: str, recordings: dict[str, PoseRecording]
 ) -> None:
     """Each clip stands for a class: the same exercise facing the other way, filmed by a
-    phone propped askew, or done at another tempo, must count the same."""
+    phone propped askew, done at another tempo, or opening and closing on seconds with
+    nobody in view, must count the same."""
     exercise = PROGRAMME[name]
     if variation == "1.5 times quicker" and exercise in ("pelvic_tilt", "childs_pose"):
         # A hold's minimum is in seconds: the quadruped tilts' ~1-s holds would be too short.

@@ -277,6 +277,11 @@ class ExerciseAnalyzer:
                 state = _BEFORE_POSITION
             elif unclear:
                 state = _DOUBTED
+            if not pose.detected:
+                # The smoother holds the last pose through a short loss of the person, so a
+                # live hold survives a missed frame; in hindsight that pose is no
+                # measurement (held past the clip's end, it would lengthen the last hold).
+                state = _UNMEASURED
             self._frame_state.append(state)
             self._frame_side.append(_SIDES.get(winners.get(self.spec.side_signal or "", ""), 0))
 
