@@ -146,6 +146,17 @@ def test_long_gap_not_double_counted_and_reported_unjudged():
     assert result.partial_reps >= 1
 
 
+@pytest.mark.parametrize("fps", [24.0, 30.0])
+@pytest.mark.parametrize("lost_at", [1.65, 1.9, 2.15])
+def test_rep_cut_by_a_long_gap_at_its_top_counts_once_live(fps, lost_at):
+    # The person is lost for 2 s as the hips reach the top. Live, each frame after the gap
+    # segments a window that starts elsewhere, on a time grid laid elsewhere, and the cut rep
+    # came back with its peak a fraction of a grid step past the end it was closed at: two.
+    segments = [(1.0, REST), (1.0, TOP), (3.0, TOP), (1.5, REST), (2.0, REST)]
+    result = run(segments, fps=fps, missing=lambda t: lost_at <= t < lost_at + 2.0)
+    assert len(result.reps) == 1
+
+
 def test_clip_starting_at_the_top_is_partial():
     result = run([(1.0, TOP), (1.5, REST)] + bridge_rep() * 2 + [(1.0, REST)], start=TOP)
     assert len(result.reps) == 2

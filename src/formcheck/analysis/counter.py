@@ -152,7 +152,11 @@ class LiveCounter:
     def _advance(self, t: float) -> list[CounterEvent]:
         ts, us, carry = self._window()
         self._seg = self._segment(ts, us, self._live_spec, carry)
-        reps = [r for r in self._seg.reps if r.peak_s is not None and r.peak_s > self._from]
+        # Past the last closed rep's end by more than a grid step: a window that opens
+        # elsewhere lays its time grid elsewhere, and a rep cut by a gap can come back with
+        # its peak a fraction of a step after the end it was closed at.
+        new = self._from + GRID_S
+        reps = [r for r in self._seg.reps if r.peak_s is not None and r.peak_s > new]
         last_t = ts[~np.isnan(us)][-1] if np.any(~np.isnan(us)) else -math.inf
         # Open: it runs to the latest frame, or came back less than END_SETTLED_S ago (its end
         # moves on while the lowering goes on), and nothing has begun since.
