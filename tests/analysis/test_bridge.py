@@ -111,6 +111,32 @@ def test_getting_into_position_then_reps_counts_only_the_reps():
         assert abs(rep.peak_s - truth) <= 0.2
 
 
+@pytest.mark.parametrize("hindsight", [False, True])
+def test_getting_up_after_the_last_rep_is_not_a_rep(hindsight):
+    # Two reps, then sitting up (hip 125 -> 90, trunk rising) and standing (hip 90 -> 180,
+    # trunk upright): standing reads the bridge's top from the hip angle alone.
+    from formcheck.analysis.analyzer import ExerciseAnalyzer
+
+    reps = profile(bridge_rep() * 2 + [(1.0, REST)], REST)
+
+    def fn(t):
+        u = t - reps.duration
+        if u < 0.0:
+            return {"hip_angle_deg": reps(t)}
+        if u < 2.0:
+            return {"hip_angle_deg": 125.0 - 35.0 * u / 2.0, "standing": u / 2.0}
+        s = min(1.0, (u - 2.0) / 2.0)
+        return {"hip_angle_deg": 90.0 + 90.0 * s, "standing": 1.0, "hip_height": 130.0 * s}
+
+    analyzer = ExerciseAnalyzer(builtin("bridge"))
+    for frame in sequence(fn, duration=reps.duration + 6.0):
+        analyzer.step(frame)
+    result = analyzer.finish(hindsight=hindsight)
+    assert len(result.reps) == 2
+    for rep, truth in zip(result.reps, (2.75, 7.75), strict=True):
+        assert abs(rep.peak_s - truth) <= 0.2
+
+
 def test_lying_down_with_straight_legs_then_bending_knees_is_not_a_rep():
     def fn(t):
         if t < 1.0:

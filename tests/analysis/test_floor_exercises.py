@@ -94,6 +94,34 @@ def test_bird_dog_alternating_clean(near):
     assert all(abs(r.metrics["peak.leg_max"] - 180.0) < 1.0 for r in result.reps)
 
 
+@pytest.mark.parametrize("hindsight", [False, True])
+def test_bird_dog_kneeling_up_after_the_last_rep_is_not_a_rep(hindsight):
+    # Two reps, then sitting back and kneeling up: the trunk upright over vertical thighs
+    # reads as a leg straight back from the shoulder-hip-knee angle alone.
+    level = profile([(1.0, 0.0), (1.0, 1.0), (2.0, 1.0), (1.0, 0.0)] * 2 + [(1.0, 0.0)], 0.0)
+
+    def fn(t):
+        if t >= level.duration:
+            s = min(1.0, (t - level.duration) / 1.5)
+            return {"torso_incline_deg": 10.0 + 80.0 * s, "knee_angle_deg": 90.0,
+                    "arm_reach_deg": 80.0 - 65.0 * s}  # fmt: skip
+        leg, arm = ("right", "left") if t < 5.0 else ("left", "right")
+        pose = {"leg_left_deg": 90.0, "leg_right_deg": 90.0,
+                "arm_left_deg": 80.0, "arm_right_deg": 80.0}  # fmt: skip
+        pose[f"leg_{leg}_deg"] = 90.0 + 90.0 * level(t)
+        pose[f"arm_{arm}_deg"] = 80.0 + 95.0 * level(t)
+        return pose
+
+    def builder(**kw):
+        return kneeling_pose(**kw) if "torso_incline_deg" in kw else tabletop_pose(**kw)
+
+    analyzer = ExerciseAnalyzer(builtin("bird_dog"))
+    for frame in sequence(fn, duration=level.duration + 3.5, builder=builder):
+        analyzer.step(frame)
+    result = analyzer.finish(hindsight=hindsight)
+    assert [r.side for r in result.reps] == ["right", "left"]
+
+
 def test_bird_dog_same_side_arm():
     result = bird_dog(["right", "left"], ["right", "left"])
     assert len(result.reps) == 2

@@ -186,8 +186,10 @@ class ExerciseAnalyzer:
         # better than its angles; the person is still there.
         if not self._scale.update(t, pose.xy) and check.status is not FrameStatus.NO_PERSON:
             check = _UNCLEAR
-        judged = check.status is FrameStatus.OK and (
-            check.in_position or self._counter.phase is not Phase.SETUP
+        judged = (
+            check.status is FrameStatus.OK
+            and not check.upright
+            and (check.in_position or self._counter.phase is not Phase.SETUP)
         )
         values: dict[str, float]
         winners: dict[str, str] = {}
@@ -277,10 +279,11 @@ class ExerciseAnalyzer:
                 state = _BEFORE_POSITION
             elif unclear:
                 state = _DOUBTED
-            if not pose.detected:
+            if not pose.detected or check.upright:
                 # The smoother holds the last pose through a short loss of the person, so a
                 # live hold survives a missed frame; in hindsight that pose is no
                 # measurement (held past the clip's end, it would lengthen the last hold).
+                # Nor is a patient sitting or standing up (getting up after the last rep).
                 state = _UNMEASURED
             self._frame_state.append(state)
             self._frame_side.append(_SIDES.get(winners.get(self.spec.side_signal or "", ""), 0))

@@ -36,6 +36,11 @@ _POSITION_CUES: dict[str, str] = {
 # from 45 deg above reads ~0.46), so the cue names both remedies.
 WRONG_VIEW_CUE = "Turn side-on to the camera and set it low, level with you"
 
+# No exercise here is done with the trunk upright: lying, on all fours and folded forward it
+# stays within ~40 deg of level in a side view (a high bridge ~35), so a trunk past this is
+# the patient sitting, kneeling or standing up, out of the exercise (getting up at the end).
+UPRIGHT_DEG = 60.0
+
 
 @dataclass(frozen=True)
 class FrameCheck:
@@ -43,6 +48,7 @@ class FrameCheck:
     message: str = ""
     side_ratio: float = math.nan
     in_position: bool = False
+    upright: bool = False  # sitting, kneeling or standing up: out of the exercise
 
 
 def side_ratio(xy: np.ndarray, vis: np.ndarray, near: Side) -> float:
@@ -129,5 +135,9 @@ def check_frame(
             in_position=in_position(position, xy, near),
         )
     if not in_position(position, xy, near):
-        return FrameCheck(FrameStatus.OK, _POSITION_CUES[position], ratio, in_position=False)
+        # Read side-on only: seen from the feet or the head, a lying trunk looks upright.
+        upright = _torso_inclination(xy, near) > UPRIGHT_DEG
+        return FrameCheck(
+            FrameStatus.OK, _POSITION_CUES[position], ratio, in_position=False, upright=upright
+        )
     return FrameCheck(FrameStatus.OK, "", ratio, in_position=True)
