@@ -137,6 +137,23 @@ def test_getting_up_after_the_last_rep_is_not_a_rep(hindsight):
         assert abs(rep.peak_s - truth) <= 0.2
 
 
+@pytest.mark.parametrize("hindsight", [False, True])
+def test_never_in_the_starting_position_is_not_judged(hindsight):
+    # Standing for the whole clip, squatting down and up twice (hip 180 -> 100 -> 180): never
+    # lying on the back, so neither "2 bridges" nor "0 bridges" but cannot judge.
+    from formcheck.analysis.analyzer import ExerciseAnalyzer
+
+    squat = profile([(1.0, 180.0), (1.0, 100.0), (1.0, 180.0)] * 2 + [(1.0, 180.0)], 180.0)
+    analyzer = ExerciseAnalyzer(builtin("bridge"))
+    frames = sequence(lambda t: {"hip_angle_deg": squat(t), "standing": 1.0,
+                                 "hip_height": 130.0}, duration=squat.duration)  # fmt: skip
+    for frame in frames:
+        analyzer.step(frame)
+    result = analyzer.finish(hindsight=hindsight)
+    assert (len(result.reps), result.judgeable) == (0, False)
+    assert any("never seen in the starting position" in n for n in result.notes)
+
+
 def test_lying_down_with_straight_legs_then_bending_knees_is_not_a_rep():
     def fn(t):
         if t < 1.0:

@@ -410,3 +410,20 @@ def test_a_photo_of_another_exercise_is_flagged(name: str, t: float, tmp_path: P
     assert out.recognition is not None and not out.recognition.matched
     assert out.report.exercise_confidence == 0.0
     assert any("does not look like any of the exercises" in w for w in out.warnings)
+
+
+_BRIDGES = [n for n in COUNTABLE if PROGRAMME[n] == "bridge"]
+
+
+@pytest.mark.parametrize("exercise", ["bird_dog", "cat_cow"])
+@pytest.mark.parametrize("name", _BRIDGES)
+def test_a_clip_never_in_the_exercises_position_is_not_judged(
+    name: str, exercise: str, recordings: dict[str, PoseRecording]
+) -> None:
+    """A bridge analysed as an all-fours exercise (the wrong one picked): the starting
+    position is never seen, so "0 done" would be a claim; it says it cannot judge."""
+    summary = analyze_clip(
+        CLIPS / name, exercise=exercise, config=PatientConfig(), recording=recordings[name]
+    ).report.summary
+    assert (summary.rep_count, summary.judgeable) == (0, False)
+    assert any("never seen in the starting position" in n for n in summary.notes)

@@ -27,7 +27,7 @@ from formcheck.signals.body_scale import BodyScaleCheck
 from formcheck.signals.measure import measure
 from formcheck.signals.side import NearSideTracker
 from formcheck.signals.smoothing import LandmarkSmoother, SmoothingConfig
-from formcheck.signals.view import WRONG_VIEW_CUE, FrameCheck, check_frame
+from formcheck.signals.view import POSITION_WORDS, WRONG_VIEW_CUE, FrameCheck, check_frame
 from formcheck.types import PoseFrame
 
 _KIND = {"reps": "rep", "holds": "hold", "cycles": "cycle"}
@@ -264,14 +264,14 @@ class ExerciseAnalyzer:
         elif not in_rep:
             self._live_hits = []
 
+        seen = check.status in (FrameStatus.OK, FrameStatus.WRONG_VIEW)
+        self._in_position_seen |= seen and check.in_position
         if self.keep_series:
             self._series_t.append(t)
             for name in self._series:
                 self._series[name].append(values.get(name, math.nan))
             # Once the patient has been seen in the starting position, every measurable frame
             # counts in hindsight (the live phase no longer gates it).
-            seen = check.status in (FrameStatus.OK, FrameStatus.WRONG_VIEW)
-            self._in_position_seen |= seen and check.in_position
             state = _UNMEASURED
             if seen and self._in_position_seen:
                 state = _MEASURED if check.status is FrameStatus.OK else _MEASURED_3D
@@ -518,6 +518,14 @@ class ExerciseAnalyzer:
         if weak is not None and self._frames_with_pose:
             judgeable, confidence = False, min(confidence, 0.2)
             notes.append(weak)
+        elif judgeable and not self._reps and not self._in_position_seen and not in_3d:
+            # Never in the starting position: "0 done" would be a claim about a body the
+            # picture did not show doing anything (a camera on its side, another exercise).
+            judgeable, confidence = False, min(confidence, 0.2)
+            notes.append(
+                f"Cannot judge: the patient was never seen in the starting position "
+                f"({POSITION_WORDS[self.spec.position]}), so nothing was counted."
+            )
         elif judgeable and self._subtle_and_unseen():
             # A tilt of a few degrees that the camera missed looks exactly like no tilt:
             # "0 holds" would be a claim the footage cannot support.

@@ -25,6 +25,11 @@ _PART_WORDS = {
     "eye_inner": "head", "eye_outer": "head",
 }  # fmt: skip
 
+POSITION_WORDS: dict[str, str] = {
+    "supine": "lying on the back, knees bent",
+    "tabletop": "on hands and knees",
+    "kneeling": "kneeling, sitting back towards the heels",
+}
 _POSITION_CUES: dict[str, str] = {
     "supine": "Lie on your back with your knees bent to start",
     "tabletop": "Get on your hands and knees to start",
