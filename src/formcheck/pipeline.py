@@ -382,14 +382,16 @@ def analyze_clip(
         warnings += picture.warnings() + list(getattr(estimator, "warnings", []))
         shots = outputs.keyframes() if outputs is not None else {}
 
-    contradiction = None if auto else _contradiction(analyzers[ids[0]].spec, tally)
-    if contradiction is not None:
+    for analyzer in analyzers.values():
         # The definition's form rules describe its own position (a supine tilt's buttocks
-        # lifting off the floor); in another position they would flag what is not a fault.
-        analyzers[ids[0]].judge_no_faults(
-            f"Form faults were not judged: they are written for {analyzers[ids[0]].spec.id} "
-            f"done {analyzers[ids[0]].spec.position}, and this clip shows another position."
-        )
+        # lifting off the floor); in another position (named, or recognised as a variant
+        # done there) they would flag what is not a fault.
+        if _contradiction(analyzer.spec, tally) is not None:
+            analyzer.judge_no_faults(
+                f"Form faults were not judged: they are written for {analyzer.spec.id} "
+                f"done {analyzer.spec.position}, and this clip shows another position."
+            )
+    contradiction = None if auto else _contradiction(analyzers[ids[0]].spec, tally)
     results = {i: a.finish(hindsight=True) for i, a in analyzers.items()}
     recognition = None
     chosen = ids[0]

@@ -112,6 +112,12 @@ def _clinic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old: str, new: str)
         ("high hip_angle_3d >= 167 deg", "high hip_angle_3d >= 167 torso", "written in torso"),
         ("high hip_angle_3d >= 167 deg", "high hip_angle_3d >= 400 deg", "plausible range"),
         ("high hip_angle_3d >= 167 deg", "hips raised a lot", "cannot read cue"),
+        ('high hip_angle_3d >= 167 deg"]', 'high hip_angle_3d >= 167 deg"]\n'
+         '[[recognition.variants]]\nposition = "tabletop"\ncues = ["high hip_angel >= 150 deg"]',
+         r"recognition.variants\[0\].cues\[0\]: no signal 'hip_angel'"),
+        ('high hip_angle_3d >= 167 deg"]', 'high hip_angle_3d >= 167 deg"]\n'
+         '[[recognition.variants]]\nposition = "upside_down"\ncues = ["high hip_angle >= 150 deg"]',
+         "recognition.variants.0.position: Input should be 'supine', 'tabletop' or 'kneeling'"),
     ],
 )  # fmt: skip
 def test_a_bad_rule_in_a_definition_names_the_file(tmp_path, monkeypatch, old, new, expect):

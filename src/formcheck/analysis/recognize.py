@@ -177,10 +177,11 @@ class CueReading:
     shown: str  # what was measured, for the reason line
 
 
-def read_cues(result: AnalysisResult) -> list[CueReading]:
-    """Each of the exercise's recognition cues, measured on its own analysis of the clip."""
+def read_cues(result: AnalysisResult, cues: tuple[str, ...] | None = None) -> list[CueReading]:
+    """Each recognition cue (by default the exercise's own), measured on its own analysis
+    of the clip."""
     out = []
-    for text in result.exercise.recognition.cues:
+    for text in result.exercise.recognition.cues if cues is None else cues:
         best, shown = 0.0, ""
         for stat, signal, op, value, unit in parse_cue(text):
             measured = _statistic(result, stat, signal)
@@ -195,9 +196,10 @@ def read_cues(result: AnalysisResult) -> list[CueReading]:
 def recognize(tally: PostureTally, results: dict[str, AnalysisResult]) -> Recognition:
     """Pick the exercise from the posture seen and each candidate's own cues (data).
 
-    The candidates are the exercises defined in the posture seen most; among those
-    whose cues all hold, the most specific (most cues) wins, then the clearest; an
-    exercise without cues is its position's default. Nothing here names an exercise.
+    The candidates are the exercises defined in the posture seen most (or with a variant
+    done in it, judged on the variant's cues); among those whose cues all hold, the most
+    specific (most cues) wins, then the clearest; an exercise without cues is its
+    position's default. Nothing here names an exercise.
     """
     shares = tally.shares()
     order = list(results)
@@ -206,10 +208,12 @@ def recognize(tally: PostureTally, results: dict[str, AnalysisResult]) -> Recogn
         return Recognition(order[0], 0.0, shares, "no floor posture seen", matched=False)
     position = max(floor, key=lambda p: floor[p])
     share = floor[position]
-    candidates = [i for i in order if results[i].exercise.position == position]
+    cues = {i: results[i].exercise.recognition.cues_in(position, results[i].exercise.position)
+            for i in order}  # fmt: skip
+    candidates = [i for i in order if cues[i] is not None]
     if not candidates:
         return Recognition(order[0], 0.0, shares, f"{position}: no exercise", matched=False)
-    readings = {i: read_cues(results[i]) for i in candidates}
+    readings = {i: read_cues(results[i], cues[i]) for i in candidates}
     matched = [i for i in candidates if all(r.strength > 0 for r in readings[i])]
     if not matched:
         # Nearest miss, flagged: the posture fits but the movement is none of these.
@@ -220,10 +224,10 @@ def recognize(tally: PostureTally, results: dict[str, AnalysisResult]) -> Recogn
         matched,
         key=lambda i: (len(readings[i]), min((r.strength for r in readings[i]), default=1.0)),
     )
-    cues = readings[best]
-    if cues:
-        strength = min(r.strength for r in cues)
-        why = ", ".join(r.shown for r in cues)
+    held = readings[best]
+    if held:
+        strength = min(r.strength for r in held)
+        why = ", ".join(r.shown for r in held)
     else:
         # The position's default: none of its more specific neighbours' cues held.
         strength = 1.0

@@ -169,8 +169,10 @@ def check_cues(ex: ExerciseSpec) -> None:
     from formcheck.exercises.rules import parse_cue
 
     signals = signal_quantities(ex)
-    for i, text in enumerate(ex.recognition.cues):
-        key = f"recognition.cues[{i}]"
+    keyed = [(f"recognition.cues[{i}]", text) for i, text in enumerate(ex.recognition.cues)]
+    for k, variant in enumerate(ex.recognition.variants):
+        keyed += [(f"recognition.variants[{k}].cues[{i}]", t) for i, t in enumerate(variant.cues)]
+    for key, text in keyed:
         try:
             alternatives = parse_cue(text)
         except ValueError as err:

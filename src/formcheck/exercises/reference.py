@@ -133,6 +133,10 @@ def markdown(ex: ExerciseSpec) -> str:
         lines += [f"- {cue}" for cue in ex.recognition.cues]
     else:
         lines.append(f"Done {ex.position}; the default there when no other exercise's cues hold.")
+    for variant in ex.recognition.variants:
+        lines += ["", f"Also done {variant.position} (its form rules are not judged there); "
+                  "recognised there when all of these hold:", ""]  # fmt: skip
+        lines += [f"- {cue}" for cue in variant.cues]
     c = ex.counting
     lines += ["", "## Counting", "", f"Counted as **{c.kind}** of `{c.signal}`.", ""]
     # The strategy's parameters as this definition sets them (the others keep defaults).

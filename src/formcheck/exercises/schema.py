@@ -437,6 +437,15 @@ class ConsensusSpec(_Strict):
         return self
 
 
+class RecognitionVariant(_Strict):
+    """The exercise done in another position, as some patients are taught it (a pelvic tilt
+    on hands and knees): a candidate when that posture is seen, named when its own cues hold.
+    Its form rules are written for the definition's position, so none is judged there."""
+
+    position: Position
+    cues: tuple[str, ...] = Field(min_length=1)
+
+
 class RecognitionSpec(_Strict):
     """How ``--exercise auto`` tells this exercise from the others done in its position.
 
@@ -446,10 +455,17 @@ class RecognitionSpec(_Strict):
     clip, or held high in a photo). Among the exercises of the posture seen whose cues
     hold, the one with the most cues (the most specific) is chosen; an exercise with
     none is its position's default. When none holds the clip is flagged as not one of
-    the registered exercises.
+    the registered exercises. ``variants``: the same exercise done in another position.
     """
 
     cues: tuple[str, ...] = ()
+    variants: tuple[RecognitionVariant, ...] = ()
+
+    def cues_in(self, position: str, own: str) -> tuple[str, ...] | None:
+        """The cues that name this exercise in ``position`` (None: not done there)."""
+        if position == own:
+            return self.cues
+        return next((v.cues for v in self.variants if v.position == position), None)
 
 
 class Cues(_Strict):
