@@ -208,8 +208,7 @@ def recognize(tally: PostureTally, results: dict[str, AnalysisResult]) -> Recogn
         return Recognition(order[0], 0.0, shares, "no floor posture seen", matched=False)
     position = max(floor, key=lambda p: floor[p])
     share = floor[position]
-    cues = {i: results[i].exercise.recognition.cues_in(position, results[i].exercise.position)
-            for i in order}  # fmt: skip
+    cues = {i: results[i].exercise.recognition_cues(position) for i in order}
     candidates = [i for i in order if cues[i] is not None]
     if not candidates:
         return Recognition(order[0], 0.0, shares, f"{position}: no exercise", matched=False)

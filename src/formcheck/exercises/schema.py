@@ -461,12 +461,6 @@ class RecognitionSpec(_Strict):
     cues: tuple[str, ...] = ()
     variants: tuple[RecognitionVariant, ...] = ()
 
-    def cues_in(self, position: str, own: str) -> tuple[str, ...] | None:
-        """The cues that name this exercise in ``position`` (None: not done there)."""
-        if position == own:
-            return self.cues
-        return next((v.cues for v in self.variants if v.position == position), None)
-
 
 class Cues(_Strict):
     setup: str = "Get into the starting position, side-on to the camera"
@@ -609,6 +603,13 @@ class ExerciseSpec(_Strict):
             else:
                 out.append(name)
         return out
+
+    def recognition_cues(self, position: str) -> tuple[str, ...] | None:
+        """The cues that name this exercise when ``position`` is seen (None: not done there)."""
+        if position == self.position:
+            return self.recognition.cues
+        variants = self.recognition.variants
+        return next((v.cues for v in variants if v.position == position), None)
 
     def fault_ids(self) -> list[str]:
         """Distinct fault ids in definition order (several rules may share an id)."""
