@@ -84,6 +84,7 @@ class LiveCounter:
         self.slow_rejected = 0
         self.current: RepTiming | None = None
         self._counted_open = False  # the open rep was counted (it stays counted)
+        self._counted_until = -math.inf  # the end of the last counted rep
         self._open_counts = False  # the strategy counts the open rep as it stands
         self._t: list[float] = []
         self._u: list[float] = []
@@ -154,9 +155,16 @@ class LiveCounter:
         self._seg = self._segment(ts, us, self._live_spec, carry)
         # Past the last closed rep's end by more than a grid step: a window that opens
         # elsewhere lays its time grid elsewhere, and a rep cut by a gap can come back with
-        # its peak a fraction of a step after the end it was closed at.
+        # its peak a fraction of a step after the end it was closed at. An uncounted rep was
+        # closed on what the window showed then: a rep that counts, seen whole later over the
+        # same frames (a hold the session opens in), ends past it and is new, if it began
+        # after the last counted one.
         new = self._from + GRID_S
-        reps = [r for r in self._seg.reps if r.peak_s is not None and r.peak_s > new]
+        reps = [
+            r
+            for r in self._seg.reps
+            if r.peak_s is not None and (r.peak_s > new or (r.counted and self._supersedes(r, new)))
+        ]
         last_t = ts[~np.isnan(us)][-1] if np.any(~np.isnan(us)) else -math.inf
         # Open: it runs to the latest frame, or came back less than END_SETTLED_S ago (its end
         # moves on while the lowering goes on), and nothing has begun since.
@@ -196,10 +204,20 @@ class LiveCounter:
     def _close(self, rep: RepTiming, t: float) -> list[CounterEvent]:
         events = self._count(rep, t) if rep.counted and not self._counted_open else []
         rep.counted = rep.counted or self._counted_open
+        if rep.counted:
+            self._counted_until = rep.end_s if rep.end_s is not None else t
         self._counted_open = False
         self.slow_rejected += int(rep.too_slow and not rep.counted)
         self._from = max(self._from, rep.end_s if rep.end_s is not None else t)
         return [*events, CounterEvent("finished" if rep.counted else "abandoned", t, rep)]
+
+    def _supersedes(self, rep: RepTiming, new: float) -> bool:
+        """Whether ``rep`` takes in an uncounted rep closed before it (see _advance)."""
+        return (
+            self._counted_until < self._from
+            and rep.start_s >= self._counted_until - GRID_S
+            and (rep.end_s if rep.end_s is not None else math.inf) > new
+        )
 
     def _count(self, rep: RepTiming, t: float) -> list[CounterEvent]:
         self._counted_open = True
