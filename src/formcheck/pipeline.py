@@ -382,16 +382,17 @@ def analyze_clip(
         warnings += picture.warnings() + list(getattr(estimator, "warnings", []))
         shots = outputs.keyframes() if outputs is not None else {}
 
-    for analyzer in analyzers.values():
+    against = {i: _contradiction(a.spec, tally) for i, a in analyzers.items()}
+    for i, analyzer in analyzers.items():
         # The definition's form rules describe its own position (a supine tilt's buttocks
         # lifting off the floor); in another position (named, or recognised as a variant
         # done there) they would flag what is not a fault.
-        if _contradiction(analyzer.spec, tally) is not None:
+        if against[i] is not None:
             analyzer.judge_no_faults(
                 f"Form faults were not judged: they are written for {analyzer.spec.id} "
                 f"done {analyzer.spec.position}, and this clip shows another position."
             )
-    contradiction = None if auto else _contradiction(analyzers[ids[0]].spec, tally)
+    contradiction = None if auto else against[ids[0]]
     results = {i: a.finish(hindsight=True) for i, a in analyzers.items()}
     recognition = None
     chosen = ids[0]

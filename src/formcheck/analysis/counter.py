@@ -159,11 +159,12 @@ class LiveCounter:
         # closed on what the window showed then: a rep that counts, seen whole later over the
         # same frames (a hold the session opens in), ends past it and is new, if it began
         # after the last counted one.
-        new = self._from + GRID_S
+        after = self._from + GRID_S
         reps = [
             r
             for r in self._seg.reps
-            if r.peak_s is not None and (r.peak_s > new or (r.counted and self._supersedes(r, new)))
+            if r.peak_s is not None
+            and (r.peak_s > after or (r.counted and self._supersedes(r, after)))
         ]
         last_t = ts[~np.isnan(us)][-1] if np.any(~np.isnan(us)) else -math.inf
         # Open: it runs to the latest frame, or came back less than END_SETTLED_S ago (its end
@@ -211,12 +212,14 @@ class LiveCounter:
         self._from = max(self._from, rep.end_s if rep.end_s is not None else t)
         return [*events, CounterEvent("finished" if rep.counted else "abandoned", t, rep)]
 
-    def _supersedes(self, rep: RepTiming, new: float) -> bool:
-        """Whether ``rep`` takes in an uncounted rep closed before it (see _advance)."""
+    def _supersedes(self, rep: RepTiming, after: float) -> bool:
+        """Whether ``rep`` takes in an uncounted rep closed before it (see _advance): the
+        last closed rep was uncounted (the last counted one ended before it), and ``rep``
+        began after the last counted one and ends past ``after``."""
         return (
             self._counted_until < self._from
             and rep.start_s >= self._counted_until - GRID_S
-            and (rep.end_s if rep.end_s is not None else math.inf) > new
+            and (rep.end_s if rep.end_s is not None else math.inf) > after
         )
 
     def _count(self, rep: RepTiming, t: float) -> list[CounterEvent]:

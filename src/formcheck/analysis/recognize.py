@@ -20,6 +20,7 @@ from formcheck.exercises.rules import parse_cue
 from formcheck.landmarks import Side
 from formcheck.signals.geometry import joint_angle
 from formcheck.signals.measure import point, torso_length
+from formcheck.signals.view import UPRIGHT_DEG, torso_inclination
 
 # Lying on the back the arms lie along the body, pointing past the hips: 120-165 deg from the
 # trunk's head-ward direction (per-clip medians of every rendered supine clip, any camera).
@@ -88,14 +89,12 @@ def classify_posture(
     above the mat or far round makes a lying body's knees look low) is lying on its back
     when its 3D pose has the arms along the trunk, the hips open and the knees bent; and one
     it reads as on all fours is kneeling forward when both arms reach on past the head."""
-    sh, hip = xy[point("shoulder", near)], xy[point("hip", near)]
+    hip = xy[point("hip", near)]
     knee, ankle = xy[point("knee", near)], xy[point("ankle", near)]
     torso = torso_length(xy, vis, near, min_vis=0.0)
     if not torso > 0:
         return None
-    d = sh - hip
-    incl = math.degrees(math.atan2(-float(d[1]), abs(float(d[0]))))
-    if abs(incl) > 60:
+    if abs(torso_inclination(xy, near)) > UPRIGHT_DEG:
         return "upright"
     if float(knee[1]) < float(hip[1]) - 0.15 * torso:
         return "supine"  # knees bent up above the hips

@@ -43,7 +43,8 @@ WRONG_VIEW_CUE = "Turn side-on to the camera and set it low, level with you"
 
 # No exercise here is done with the trunk upright: lying, on all fours and folded forward it
 # stays within ~40 deg of level in a side view (a high bridge ~35), so a trunk past this is
-# the patient sitting, kneeling or standing up, out of the exercise (getting up at the end).
+# the patient sitting, kneeling or standing up, out of the exercise (getting up at the end);
+# posture recognition calls such a frame upright.
 UPRIGHT_DEG = 60.0
 
 
@@ -72,7 +73,8 @@ def side_ratio(xy: np.ndarray, vis: np.ndarray, near: Side) -> float:
     return float(np.mean(widths)) / torso
 
 
-def _torso_inclination(xy: np.ndarray, near: Side) -> float:
+def torso_inclination(xy: np.ndarray, near: Side) -> float:
+    """The near side's hip -> shoulder line above the picture's horizontal, in degrees."""
     d = xy[point("shoulder", near)] - xy[point("hip", near)]
     return math.degrees(math.atan2(-float(d[1]), abs(float(d[0]))))
 
@@ -83,7 +85,7 @@ def in_position(position: Position, xy: np.ndarray, near: Side) -> bool:
     Deliberately loose: it only has to tell lying from standing from being on
     all fours, so that getting into position never counts as a rep.
     """
-    incl = _torso_inclination(xy, near)
+    incl = torso_inclination(xy, near)
     hip, knee = xy[point("hip", near)], xy[point("knee", near)]
     ankle = xy[point("ankle", near)]
     knee_angle = float(joint_angle(hip, knee, ankle))
@@ -141,7 +143,7 @@ def check_frame(
         )
     if not in_position(position, xy, near):
         # Read side-on only: seen from the feet or the head, a lying trunk looks upright.
-        upright = _torso_inclination(xy, near) > UPRIGHT_DEG
+        upright = torso_inclination(xy, near) > UPRIGHT_DEG
         return FrameCheck(
             FrameStatus.OK, _POSITION_CUES[position], ratio, in_position=False, upright=upright
         )
