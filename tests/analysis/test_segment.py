@@ -245,3 +245,27 @@ def test_the_trackers_first_frames_are_no_turn_of_a_cycle(fps: float) -> None:
     found = segment_cycles(t, v, builtin("cat_cow").counting)
     assert len(found.counted) == 2
     assert found.partial == 1
+
+
+@pytest.mark.parametrize("fps", [10, 15, 30])
+def test_a_tilt_after_a_sigh_and_a_pause_is_no_drift(fps: float) -> None:
+    # After the first hold the patient sighs (the index dips 8 below rest), settles back at
+    # rest for 3 s and tilts again in half a second: timed from the sigh's low, that lift
+    # took over 3 s, the definition's limit for drift, and the hold was not counted.
+    knots = [(0.0, 0), (1.0, 0), (1.4, 10), (11.4, 10), (11.8, 0), (12.6, 0), (12.9, -8),
+             (13.3, -8), (13.7, 0), (16.7, 0), (17.2, 10), (27.2, 10), (27.6, 0),
+             (29.0, 0)]  # fmt: skip
+    t, u = _signal(knots, fps, noise=0.3)
+    found = segment(t, u, TILT, plateau=TILT.hold_plateau)
+    assert len(found.counted) == 2
+    assert not any(r.too_slow for r in found.reps)
+
+
+@pytest.mark.parametrize("fps", [10, 15, 30])
+def test_a_tilt_that_creeps_up_over_ten_seconds_is_drift(fps: float) -> None:
+    # The same hold reached by a steady creep from rest: landmarks drifting, not a tilt.
+    knots = [(0.0, 0), (2.0, 0), (12.0, 10), (22.0, 10), (22.4, 0), (24.0, 0)]
+    t, u = _signal(knots, fps, noise=0.3)
+    found = segment(t, u, TILT, plateau=TILT.hold_plateau)
+    assert not found.counted
+    assert any(r.too_slow for r in found.reps)

@@ -67,3 +67,31 @@ def test_bridge_filmed_from_above_and_round_counts_without_the_pictures_posture_
     assert report.view == "front_or_oblique"
     assert report.summary.rep_count == load_truth(truth_path(video)).count == 2
     assert any("starting position could not be checked" in n for n in report.summary.notes)
+
+
+def test_pelvic_tilt_filmed_obliquely_is_counted_from_the_picture(tmp_path: Path) -> None:
+    # 48 deg off side-on and 30 up, the view gate refused every frame ("cannot judge"). The
+    # tilt still moves the picture's hip and knee angles and the knee's slide, each shrunk,
+    # stretched or reversed by the view: the clip shows which way each moves, and a tilt is
+    # measured from the patient's own rest, so it counts; the angles judge no fault here.
+    video = tmp_path / "tilt.mp4"
+    render_clip("pelvic_tilt", video, reps=2, seed=6, fps=15.0, azimuth_deg=-48.0,
+                elevation_deg=30.0)  # fmt: skip
+    report = _analyse(video, "pelvic_tilt")
+    assert report.view == "front_or_oblique"
+    assert report.summary.judgeable
+    assert report.summary.rep_count == load_truth(truth_path(video)).count == 2
+    assert any("counted from the picture" in n for n in report.summary.notes)
+    assert not report.faults
+
+
+def test_pelvic_tilt_filmed_from_the_feet_is_declined(tmp_path: Path) -> None:
+    # 85 deg off side-on the body's plane is seen edge-on: the picture cannot show a tilt of a
+    # few degrees, so the clip is declined rather than counted from the landmarks' noise.
+    video = tmp_path / "tilt.mp4"
+    render_clip("pelvic_tilt", video, reps=2, seed=4, fps=15.0, azimuth_deg=85.0,
+                elevation_deg=10.0)  # fmt: skip
+    report = _analyse(video, "pelvic_tilt")
+    assert report.view == "front_or_oblique"
+    assert not report.summary.judgeable
+    assert report.summary.rep_count == 0

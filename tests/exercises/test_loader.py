@@ -245,15 +245,22 @@ def test_consensus_names_known_parts_and_one_sign_each():
         ExerciseSpec.model_validate(bad)
 
 
-def test_a_3d_counting_signal_must_be_measured_in_the_bodys_plane():
+def test_an_oblique_counting_signal_is_in_the_bodys_plane_or_a_consensus():
     from formcheck.exercises.schema import ExerciseSpec
 
     raw = builtin("cat_cow").model_dump()
-    assert raw["counting"]["signal_3d"] == "head_height_3d"
+    assert raw["counting"]["signal_oblique"] == "head_height_3d"
     ExerciseSpec.model_validate(raw)
-    raw["counting"]["signal_3d"] = "head_height"  # measured in the picture
-    with pytest.raises(ValueError, match="not a defined sagittal_angle or sagittal_height"):
+    raw["counting"]["signal_oblique"] = "head_height"  # measured in the picture
+    with pytest.raises(ValueError, match="neither a defined sagittal_angle"):
         ExerciseSpec.model_validate(raw)
+    # A consensus learns its parts' directions from the clip: it may count obliquely.
+    tilt = builtin("pelvic_tilt").model_dump()
+    assert tilt["counting"]["signal_oblique"] == "tilt"
+    ExerciseSpec.model_validate(tilt)
+    tilt["counting"]["signal_oblique"] = "hip_angle"
+    with pytest.raises(ValueError, match="neither a defined sagittal_angle"):
+        ExerciseSpec.model_validate(tilt)
 
 
 def test_sums_add_and_must_name_known_signals():

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 
 from factories import kneeling_pose, supine_pose, tabletop_pose, visibility
 from formcheck.exercises.loader import builtin
-from formcheck.landmarks import Side
+from formcheck.landmarks import NUM_LANDMARKS, Landmark, Side
 from formcheck.signals.measure import measure
-from formcheck.signals.view import check_frame
+from formcheck.signals.view import check_frame, plane_facing
 
 
 def values(exercise, xy, near="left"):
@@ -290,3 +293,15 @@ def test_sagittal_height_of_the_head_is_the_same_from_any_camera(yaw, pitch, hea
     vis[[Landmark.LEFT_EAR, Landmark.RIGHT_EAR]] = 0.0
     v, _ = measure(specs, np.zeros((NUM_LANDMARKS, 2)), vis, Side.LEFT, 480, world=world)
     assert np.isnan(v["head"])
+
+
+@pytest.mark.parametrize("turn_deg", [0.0, 30.0, 60.0, 75.0, 90.0])
+def test_plane_facing_reads_how_far_the_camera_has_turned_from_side_on(turn_deg: float) -> None:
+    # Hips 0.2 m apart along the line of sight (side-on), turned about the vertical by the
+    # camera's angle: the body's own plane faces the camera by its cosine (edge-on at 90).
+    a = math.radians(turn_deg)
+    world = np.zeros((NUM_LANDMARKS, 3))
+    world[Landmark.LEFT_HIP] = [0.1 * math.sin(a), 0.0, 0.1 * math.cos(a)]
+    world[Landmark.RIGHT_HIP] = -world[Landmark.LEFT_HIP]
+    assert plane_facing(world) == pytest.approx(abs(math.cos(a)), abs=1e-9)
+    assert math.isnan(plane_facing(None))

@@ -21,13 +21,19 @@ from formcheck.analysis.raised_side import RaisedSide
 from formcheck.analysis.segment import RepTiming
 from formcheck.analysis.state import FrameAnalysis, FrameStatus, Phase, RepEvent
 from formcheck.analysis.strategies import REP_PLATEAU, strategy_for
-from formcheck.exercises.schema import ExerciseSpec
+from formcheck.exercises.schema import SAGITTAL_KINDS, ExerciseSpec
 from formcheck.report.model import FaultEvent, Rep, UnjudgedSpan
 from formcheck.signals.body_scale import BodyScaleCheck
 from formcheck.signals.measure import measure
 from formcheck.signals.side import NearSideTracker
 from formcheck.signals.smoothing import LandmarkSmoother, SmoothingConfig
-from formcheck.signals.view import POSITION_WORDS, WRONG_VIEW_CUE, FrameCheck, check_frame
+from formcheck.signals.view import (
+    POSITION_WORDS,
+    WRONG_VIEW_CUE,
+    FrameCheck,
+    check_frame,
+    plane_facing,
+)
 from formcheck.types import PoseFrame
 
 _KIND = {"reps": "rep", "holds": "hold", "cycles": "cycle"}
@@ -35,9 +41,15 @@ _SIDES = {"left": 1, "right": 2}
 _SIDE_NAMES = {1: "left", 2: "right"}
 # How a frame was measured, for the hindsight pass: not at all; fully; the person is there
 # but the skeleton is doubted (a hold carries on through it); refused for the view (counted
-# in 3D, or as the side view a clip judged side-on is); seen before the starting position
-# first was.
-_UNMEASURED, _MEASURED, _DOUBTED, _MEASURED_3D, _BEFORE_POSITION = 0, 1, 2, 3, 4
+# on the oblique signal, or as the side view a clip judged side-on is); seen before the
+# starting position first was.
+_UNMEASURED, _MEASURED, _DOUBTED, _OFF_SIDE_ON, _BEFORE_POSITION = 0, 1, 2, 3, 4
+# A consensus read from the picture counts an oblique clip only while the body's plane
+# faces the camera by this much (plane_facing; about 70 deg off side-on on rendered tilts,
+# which count there): nearer edge-on a tilt's few degrees shrink below a third, into the
+# landmarks' noise, and the picture's angles fold up (75 deg round, 20 up, a supine hip
+# reads 5-13 deg).
+MIN_FACING = 0.35
 REST_WINDOW_S = 0.5  # a rep's rest values: the frames this long before it leaves rest
 _RATIO_STEP = 0.01
 _RATIO_BINS = 200
@@ -156,6 +168,7 @@ class ExerciseAnalyzer:
         self._last_t = 0.0
         # Side-view ratios as a histogram (0.01 bins up to 2): a median in constant memory.
         self._ratio_counts = np.zeros(_RATIO_BINS + 1, dtype=np.int64)
+        self._facing_counts = np.zeros(_RATIO_BINS + 1, dtype=np.int64)  # plane_facing, too
         self._side_votes = {"left": 0, "right": 0}
         self._partial = 0
         for raised in self._raised.values():
@@ -216,8 +229,12 @@ class ExerciseAnalyzer:
                 values[name] = sum(
                     k * values.get(part, math.nan) for part, k in zip(c.parts, c.signs, strict=True)
                 )
-            if not math.isnan(check.side_ratio):
-                self._ratio_counts[min(int(check.side_ratio / _RATIO_STEP), _RATIO_BINS)] += 1
+            for counts, ratio in (
+                (self._ratio_counts, check.side_ratio),
+                (self._facing_counts, plane_facing(smooth.world)),
+            ):
+                if not math.isnan(ratio):
+                    counts[min(int(ratio / _RATIO_STEP), _RATIO_BINS)] += 1
             self._side_votes[near.value] += 1
         else:
             values = dict.fromkeys(self.spec.signal_names(), math.nan)
@@ -274,7 +291,7 @@ class ExerciseAnalyzer:
             # counts in hindsight (the live phase no longer gates it).
             state = _UNMEASURED
             if seen and self._in_position_seen:
-                state = _MEASURED if check.status is FrameStatus.OK else _MEASURED_3D
+                state = _MEASURED if check.status is FrameStatus.OK else _OFF_SIDE_ON
             elif seen:
                 state = _BEFORE_POSITION
             elif unclear:
@@ -458,12 +475,12 @@ class ExerciseAnalyzer:
         for ev in self._counter.finish(end_t):
             self._on_event(ev)
         resegment = hindsight and self.supports_hindsight()
-        in_3d = resegment and self.counted_in_3d
+        oblique = resegment and self.counted_oblique
         side_on = resegment and self._median_side_ratio() <= self.spec.view.max_side_ratio
         if resegment:
-            self._resegment(in_3d, side_on)
-        if in_3d:
-            # Those frames were counted, in the body's own plane: not unjudged time.
+            self._resegment(oblique, side_on)
+        if oblique:
+            # Those frames were counted, on the oblique signal: not unjudged time.
             self._spans = [s for s in self._spans if s.reason != WRONG_VIEW_CUE]
             if self._open_span is not None and self._open_span.reason == WRONG_VIEW_CUE:
                 self._open_span = None
@@ -518,7 +535,7 @@ class ExerciseAnalyzer:
         if weak is not None and self._frames_with_pose:
             judgeable, confidence = False, min(confidence, 0.2)
             notes.append(weak)
-        elif judgeable and not self._reps and not self._in_position_seen and not in_3d:
+        elif judgeable and not self._reps and not self._in_position_seen and not oblique:
             # Never in the starting position: "0 done" would be a claim about a body the
             # picture did not show doing anything (a camera on its side, another exercise).
             judgeable, confidence = False, min(confidence, 0.2)
@@ -540,12 +557,11 @@ class ExerciseAnalyzer:
             view = "unknown"
         else:
             view = "side" if med <= self.spec.view.max_side_ratio else "front_or_oblique"
-            if in_3d:
+            if oblique:
                 notes.append(
                     f"The camera does not look at the side of the body (width ratio {med:.2f}): "
-                    "the movement was counted from the 3D pose, in the body's own plane, but "
-                    "form faults were not judged. Film side-on, with the camera low, to check "
-                    "form."
+                    f"the movement was counted {self._oblique_words()}, but form faults were "
+                    "not judged. Film side-on, with the camera low, to check form."
                     + (
                         ""
                         if self._in_position_seen
@@ -594,39 +610,49 @@ class ExerciseAnalyzer:
         return (int(measured[0]), int(measured[-1])) if measured.size else None
 
     def _median_side_ratio(self) -> float:
-        total = int(self._ratio_counts.sum())
-        if total == 0:
-            return math.nan
-        cumulative = np.cumsum(self._ratio_counts)
-        return (int(np.searchsorted(cumulative, total / 2)) + 0.5) * _RATIO_STEP
+        return _histogram_median(self._ratio_counts)
 
     @property
-    def counted_in_3d(self) -> bool:
-        """The clip is filmed from the front or obliquely, and the definition can count in 3D."""
+    def counted_oblique(self) -> bool:
+        """The clip is filmed from the front or obliquely, and the definition can count it
+        there (``counting.signal_oblique``): in 3D from any view, from the picture only
+        while the body's plane is still seen at a slant."""
         med = self._median_side_ratio()
         return (
-            self.spec.counting.signal_3d is not None
+            self.spec.counting.signal_oblique is not None
             and self.spec.view.required == "side"
             and med > self.spec.view.max_side_ratio
+            and (self._oblique_in_3d() or _histogram_median(self._facing_counts) >= MIN_FACING)
         )
 
-    def _resegment(self, in_3d: bool, side_on: bool = False) -> None:
+    def _oblique_in_3d(self) -> bool:
+        sig = self.spec.signals.get(self.spec.counting.signal_oblique or "")
+        return sig is not None and sig.kind in SAGITTAL_KINDS
+
+    def _oblique_words(self) -> str:
+        if self._oblique_in_3d():
+            return "from the 3D pose, in the body's own plane"
+        # A consensus: each part's projection changes with the view, but the clip shows
+        # which way each moves, and a rep is only ever measured from the patient's own rest.
+        return "from the picture, with the way each part moves learned from this clip"
+
+    def _resegment(self, oblique: bool, side_on: bool = False) -> None:
         """Replace the live counter's reps with those found in the whole recorded signal
-        (``in_3d``: on the definition's 3D signal, the view being front or oblique;
+        (``oblique``: on the definition's oblique signal, the view being front or oblique;
         ``side_on``: the clip as a whole is filmed side-on)."""
         counting = self.spec.counting
         state = np.frombuffer(self._frame_state, dtype=np.int8).copy()
         signal = counting.signal
-        if in_3d:
-            # Counted on the body's own plane; the picture's angles judge no fault here.
-            signal = counting.signal_3d or signal
+        if oblique:
+            # The picture's angles judge no fault from this view.
+            signal = counting.signal_oblique or signal
             self._faults_unjudged = True
             if not self._in_position_seen:
                 # The starting-position check reads the picture, which this view distorts as
                 # it does the angles (a supine body filmed 50-60 deg round and from above
                 # never passed it): the body's frames count from the first.
                 state[state == _BEFORE_POSITION] = _MEASURED
-            state[state == _MEASURED_3D] = _MEASURED
+            state[state == _OFF_SIDE_ON] = _MEASURED
         elif side_on:
             # The view is the camera's, and a recorded clip's camera is judged over the whole
             # clip: frames refused for it between side-on frames are the pose changing the
@@ -636,11 +662,11 @@ class ExerciseAnalyzer:
             inside = self._measured_range()
             if inside is not None:
                 between = state[inside[0] : inside[1] + 1]
-                between[between == _MEASURED_3D] = _MEASURED
+                between[between == _OFF_SIDE_ON] = _MEASURED
         self._relearn_consensus(state == _MEASURED)
         t, u, state, series, sides, need = self._recorded(signal, state)
         # Seen but not judged (a doubted skeleton, a flicker of the view verdict): no gap.
-        seen_unjudged = (state == _DOUBTED) | (state == _MEASURED_3D)
+        seen_unjudged = (state == _DOUBTED) | (state == _OFF_SIDE_ON)
         found = strategy_for(counting).segment(t, u, counting, seen_unjudged)
         self._reps, self._faults, self._partial = [], [], 0
         for rep in found.reps:
@@ -740,6 +766,13 @@ class ExerciseAnalyzer:
 
 def _r(v: float | None) -> float | None:
     return None if v is None else round(v, 3)
+
+
+def _histogram_median(counts: np.ndarray) -> float:
+    total = int(counts.sum())
+    if total == 0:
+        return math.nan
+    return (int(np.searchsorted(np.cumsum(counts), total / 2)) + 0.5) * _RATIO_STEP
 
 
 def _merge_spans(spans: list[_Span], gap_s: float = 0.3) -> list[_Span]:

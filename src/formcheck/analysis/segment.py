@@ -262,7 +262,11 @@ def _segment_run(
         held_in, held_out = _stretch_around(past, p) if returned else (top_in, top_out)
         held = (held_out - held_in) * GRID_S if held_in is not None and held_out is not None else 0
         span = (end_i - start_i) * GRID_S
-        lift = (top_in - start_i) * GRID_S if top_in is not None else 0.0
+        # Drift creeps the whole way; a deliberate lift leaves rest and goes. The lift is
+        # timed from the body's last moment at rest: at its own low, or back at the clip's
+        # rest after dipping below it (a sigh or fidget, then a pause, then the rep).
+        at_rest = _last_at_or_below(y, start_i, p, rest + ARRIVE * (top - rest))
+        lift = (top_in - max(start_i, at_rest)) * GRID_S if top_in is not None else 0.0
         slow = spec.max_lift_s is not None and seen_rise and lift > spec.max_lift_s
         # A rep whose lift was not seen is partial; a hold already held as the clip opens is
         # timed from there.

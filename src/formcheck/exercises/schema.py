@@ -165,7 +165,15 @@ class SignalSpec(_Strict):
 # direction and reference every one has. Everything else that shapes counting is fixed in
 # code, with the reason beside it (analysis/segment.py, analysis/counter.py).
 _SHARED_PARAMS = frozenset(
-    {"kind", "signal", "direction", "reference", "signal_3d", "min_hold_seen", "min_signal_range"}
+    {
+        "kind",
+        "signal",
+        "direction",
+        "reference",
+        "signal_oblique",
+        "min_hold_seen",
+        "min_signal_range",
+    }
 )
 STRATEGY_PARAMS: dict[str, frozenset[str]] = {
     # Lift from the patient's own rest by ``top`` and back.
@@ -229,19 +237,20 @@ class CountingSpec(_Strict):
         "differ in how a subtle movement moves the landmarks); the clip decides: the way "
         "away from the level it opens at. Live counting follows ``direction``",
     )
-    signal_3d: str | None = Field(
+    signal_oblique: str | None = Field(
         None,
-        description="A 3D (sagittal_angle or sagittal_height) signal that counts in place of "
-        "``signal`` when the "
-        "camera does not look at the side of the body: from the front or obliquely the "
-        "picture foreshortens the movement, the body's own plane does not",
+        description="The signal that counts a recorded clip in place of ``signal`` when the "
+        "camera does not look at the side of the body, where the picture foreshortens the "
+        "movement: a 3D signal in the body's own plane (sagittal_angle or sagittal_height), "
+        "which the view does not change, or a consensus, whose parts' directions the clip "
+        "shows and whose scale is only ever compared with the patient's own rest",
     )
     max_rep_s: float = Field(120.0, gt=0.0)
     max_lift_s: float | None = Field(
         None,
         gt=0.0,
-        description="A rep that takes longer than this from leaving rest to the target is "
-        "drift, not a movement, and is not counted",
+        description="A rep that takes longer than this from its last moment at rest to the "
+        "target is drift, not a movement, and is not counted",
     )
     min_signal_range: float = Field(
         0.0,
@@ -564,13 +573,13 @@ class ExerciseSpec(_Strict):
         names = set(self.signal_names())
         if self.counting.signal not in names:
             raise ValueError(f"counting.signal {self.counting.signal!r} is not a defined signal")
-        s3d = self.counting.signal_3d
-        if s3d is not None and (
-            s3d not in self.signals or self.signals[s3d].kind not in SAGITTAL_KINDS
-        ):
+        oblique = self.counting.signal_oblique
+        in_3d = oblique in self.signals and self.signals[oblique].kind in SAGITTAL_KINDS
+        relative = oblique in self.consensus and self.counting.reference != "absolute"
+        if oblique is not None and not (in_3d or relative):
             raise ValueError(
-                f"counting.signal_3d {s3d!r} is not a defined sagittal_angle or sagittal_height "
-                "signal"
+                f"counting.signal_oblique {oblique!r} is neither a defined sagittal_angle or "
+                "sagittal_height signal nor a consensus counted from the patient's own rest"
             )
         for s in self.plot_signals:
             if s not in names:

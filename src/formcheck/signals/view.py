@@ -73,6 +73,18 @@ def side_ratio(xy: np.ndarray, vis: np.ndarray, near: Side) -> float:
     return float(np.mean(widths)) / torso
 
 
+def plane_facing(world: np.ndarray | None) -> float:
+    """How squarely the body's own (sagittal) plane faces the camera, from the 3D pose: 1
+    side-on, 0 seen edge-on (from the front, the head or the feet). The model's world
+    landmarks keep the camera's axes, so this is the hip axis's share along the line of
+    sight; a movement in that plane shows in the picture shrunk by down to this factor."""
+    if world is None:
+        return math.nan
+    axis = world[point("hip", Side.LEFT)] - world[point("hip", Side.RIGHT)]
+    n = float(np.linalg.norm(axis))
+    return abs(float(axis[2])) / n if n > 0 else math.nan
+
+
 def torso_inclination(xy: np.ndarray, near: Side) -> float:
     """The near side's hip -> shoulder line above the picture's horizontal, in degrees."""
     d = xy[point("shoulder", near)] - xy[point("hip", near)]
