@@ -3,7 +3,7 @@
 Each variation changes something a real clip can differ by while the exercise stays the
 same, so its count must not change: the patient facing the other way (mirror), a phone
 propped a little askew (roll), a slower or quicker patient (tempo), a clip that opens and
-closes on seconds with nobody in view (framed).
+closes on seconds with nobody in view (framed), or on seconds lying still (rested).
 """
 
 from __future__ import annotations
@@ -77,5 +77,20 @@ def framed(recording: PoseRecording, seconds: float) -> PoseRecording:
     step = 1.0 / recording.fps
     t = a["timestamps"] - a["timestamps"][0] + k * step
     out["timestamps"] = np.concatenate([step * np.arange(k), t, t[-1] + step * np.arange(1, k + 1)])
+    out["indices"] = np.arange(len(pick), dtype=np.int64)
+    return PoseRecording(**out, fps=recording.fps, model_id=recording.model_id)
+
+
+def rested(recording: PoseRecording, seconds: float, rest: tuple[float, float]) -> PoseRecording:
+    """``seconds`` of the patient lying still before and after the clip, as a real one opens
+    and closes (a rendered set begins a fraction of a second in): the frames of ``rest``
+    (start, end in seconds, a moment at rest), played back and forth."""
+    a = _arrays(recording)
+    t = a["timestamps"]
+    still = np.flatnonzero((t >= rest[0]) & (t <= rest[1]))
+    pad = np.resize(np.concatenate([still, still[::-1]]), round(seconds * recording.fps))
+    pick = np.concatenate([pad, np.arange(len(t)), pad])
+    out = {name: values[pick] for name, values in a.items()}
+    out["timestamps"] = np.arange(len(pick)) / recording.fps
     out["indices"] = np.arange(len(pick), dtype=np.int64)
     return PoseRecording(**out, fps=recording.fps, model_id=recording.model_id)

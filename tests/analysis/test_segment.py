@@ -269,3 +269,44 @@ def test_a_tilt_that_creeps_up_over_ten_seconds_is_drift(fps: float) -> None:
     found = segment(t, u, TILT, plateau=TILT.hold_plateau)
     assert not found.counted
     assert any(r.too_slow for r in found.reps)
+
+
+def _brisk_set(gaps: list[float], rise: float = 12.0) -> list[tuple[float, float]]:
+    """Tilts up in 0.5 s and straight back down, each starting ``gaps`` apart, after 2 s
+    lying still; 2 s still after the last."""
+    knots, t = [(0.0, 0.0)], 2.0
+    for gap in gaps:
+        knots += [(t, 0.0), (t + 0.5, rise), (t + 1.0, 0.0)]
+        t += gap
+    knots.append((t + 2.0, 0.0))
+    return knots
+
+
+@pytest.mark.parametrize("fps", [10, 15, 30])
+def test_a_brisk_set_of_tilts_with_no_hold_is_counted(fps: float) -> None:
+    # Six tilts, none held the second a lone tilt needs: they keep one pace and one size,
+    # far above the landmarks' jitter, so they are a set, each one counted.
+    t, u = _signal(_brisk_set([1.5] * 6), fps, noise=0.3)
+    found = segment(t, u, TILT, plateau=TILT.hold_plateau)
+    assert len(found.counted) == 6
+    assert [r.start_s for r in found.counted] == pytest.approx(
+        [2.0 + 1.5 * k for k in range(6)], abs=0.3
+    )
+
+
+@pytest.mark.parametrize("fps", [10, 15, 30])
+def test_quick_fidgets_out_of_time_are_not_a_set(fps: float) -> None:
+    # Three quick movements as big as a tilt, but 4.5, 1.5 and 7 s apart: fidgets, not reps.
+    t, u = _signal(_brisk_set([4.5, 1.5, 7.0, 1.5]), fps, noise=0.3)
+    found = segment(t, u, TILT, plateau=TILT.hold_plateau)
+    assert not found.counted
+
+
+@pytest.mark.parametrize("fps", [10, 15, 30])
+def test_quick_movements_of_unlike_size_are_not_a_set(fps: float) -> None:
+    # Evenly spaced, but one three times the size of the others (a sigh among small shifts).
+    knots = _brisk_set([1.5] * 4, rise=8.0)
+    knots[5] = (knots[5][0], 24.0)  # the second movement's top
+    t, u = _signal(knots, fps, noise=0.3)
+    found = segment(t, u, TILT, plateau=TILT.hold_plateau)
+    assert not found.counted
