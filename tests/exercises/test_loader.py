@@ -261,6 +261,11 @@ def test_an_oblique_counting_signal_is_in_the_bodys_plane_or_a_consensus():
     tilt["counting"]["signal_oblique"] = "hip_angle"
     with pytest.raises(ValueError, match="neither a defined sagittal_angle"):
         ExerciseSpec.model_validate(tilt)
+    # A definition written with the old name is told the new one.
+    old = builtin("bridge").model_dump()
+    old["counting"]["signal_3d"] = old["counting"].pop("signal_oblique")
+    with pytest.raises(ValueError, match="signal_3d is now called signal_oblique"):
+        ExerciseSpec.model_validate(old)
 
 
 def test_sums_add_and_must_name_known_signals():

@@ -259,6 +259,14 @@ class CountingSpec(_Strict):
         "for a subtle movement, a clip with no complete rep is also 'cannot judge', not 0 reps",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data: object) -> object:
+        # Definitions written before the oblique signal could be a picture consensus.
+        if isinstance(data, dict) and "signal_3d" in data:
+            raise ValueError("signal_3d is now called signal_oblique: rename it")
+        return data
+
     @model_validator(mode="after")
     def _check_thresholds(self) -> CountingSpec:
         allowed = _SHARED_PARAMS | STRATEGY_PARAMS[self.kind]
