@@ -10,9 +10,9 @@ Renders one clip of the avatar per view (``formcheck synth``), runs the pose mod
 angle (of the left/right midpoints) with the rig's anatomical truth, frame by frame
 (median |error|, degrees):
 
-* ``picture``: the angle in the picture, as the side-on definitions measure it;
-* ``3D``: the model's world landmarks projected onto the plane across the hip axis (the
-  definitions' ``sagittal_angle``);
+* ``picture``: the angle of the same midpoints in the picture;
+* ``3D``: the definitions' ``sagittal_angle`` (the model's world landmarks projected onto
+  the plane across the hip axis), measured by the code that counts;
 * ``unprojected``: the picture's vectors lifted back into the body's plane, the plane's
   orientation taken from the model's hip axis (a vector (dx, dy) in the picture of a
   vector in a plane with normal n is (dx, dy, -(n_x dx + n_y dy) / n_z));
@@ -34,8 +34,12 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.landmarks import Landmark
+from formcheck.exercises.schema import SignalSpec
+from formcheck.landmarks import Landmark, Side
 from formcheck.pose.recording import PoseRecording
+from formcheck.signals.measure import measure
+
+SAGITTAL = {"hip": SignalSpec(kind="sagittal_angle", points=("shoulder", "hip", "knee"))}
 
 PAIRS = {
     "shoulder": (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
@@ -81,18 +85,20 @@ def readings(stem: Path) -> dict[str, float]:
     rig = np.asarray(truth_file["landmarks_2d"], float)[rec.indices]
     xy, world = rec.xy.astype(float), rec.world.astype(float)
     s, h, k = (_mid(xy, p) for p in ("shoulder", "hip", "knee"))
-    ws, wh, wk = (_mid(world, p) for p in ("shoulder", "hip", "knee"))
     axis = world[:, Landmark.LEFT_HIP] - world[:, Landmark.RIGHT_HIP]
     axis /= np.linalg.norm(axis, axis=1, keepdims=True)
-
-    def across(v: np.ndarray) -> np.ndarray:
-        return v - np.sum(v * axis, -1, keepdims=True) * axis
-
+    height = int(rec.image_sizes[0][1])
+    sagittal = np.array(
+        [
+            measure(SAGITTAL, xy[i], rec.visibility[i], Side.LEFT, height, world[i])[0]["hip"]
+            for i in range(len(xy))
+        ]
+    )
     rs, rh, rk = (_mid(rig, p) for p in ("shoulder", "hip", "knee"))
     return {
         "facing": float(np.nanmedian(np.abs(axis[:, 2]))),
         "picture": _error(_angle(s - h, k - h), truth),
-        "3D": _error(_angle(across(ws - wh), across(wk - wh)), truth),
+        "3D": _error(sagittal, truth),
         "unprojected": _error(_angle(_lift(s - h, axis), _lift(k - h, axis)), truth),
         "best plane": _best_plane(s - h, k - h, truth),
         "best plane, rig": _best_plane(rs - rh, rk - rh, truth),
