@@ -105,17 +105,26 @@ def readings(stem: Path) -> dict[str, float]:
     }
 
 
+def _formcheck(*args: str) -> None:
+    """Run the formcheck CLI; on failure, exit with its own one-line error."""
+    cli = str(Path(sys.executable).with_name("formcheck"))
+    done = subprocess.run([cli, *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        # The CLI's own message: a usage error's boxed lines joined, or its last line.
+        text = (done.stderr or done.stdout).splitlines()
+        boxed = [ln.strip("│ ") for ln in text if ln.startswith("│")]
+        said = " ".join(boxed) or next((ln for ln in reversed(text) if ln.strip()), "failed")
+        sys.exit(f"formcheck {args[0]}: {' '.join(said.split())}")
+
+
 def _make(out: Path, exercise: str, azimuth: float, elevation: float, seed: int) -> Path:
     stem = out / f"{exercise}-az{azimuth:g}-el{elevation:g}-s{seed}"
-    cli = [str(Path(sys.executable).with_name("formcheck"))]
     if not stem.with_suffix(".truth.json").exists():
         view = ["--azimuth", str(azimuth), "--elevation", str(elevation), "--seed", str(seed)]
-        clip = ["-o", str(stem.with_suffix(".mp4"))]
-        subprocess.run([*cli, "synth", exercise, *clip, *view], check=True, capture_output=True)
+        _formcheck("synth", exercise, "-o", str(stem.with_suffix(".mp4")), *view)
     if not stem.with_suffix(".npz").exists():
-        run = ["analyze", str(stem.with_suffix(".mp4")), "--exercise", exercise, "-q"]
         poses = ["--stride", "1", "--save-poses", str(stem.with_suffix(".npz"))]
-        subprocess.run([*cli, *run, *poses], check=True, capture_output=True)
+        _formcheck("analyze", str(stem.with_suffix(".mp4")), "--exercise", exercise, "-q", *poses)
     return stem
 
 
