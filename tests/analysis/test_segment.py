@@ -197,6 +197,21 @@ def test_a_clip_opening_mid_hold_keeps_the_rest_it_closes_on(fps: float) -> None
 
 
 @pytest.mark.parametrize("fps", [10, 15, 30])
+@pytest.mark.parametrize("cut_after_s", [0.1, 0.2, 0.4])
+def test_a_clip_cut_just_after_the_last_return_still_closes_at_rest(
+    fps: float, cut_after_s: float
+) -> None:
+    # The same clip, trimmed a moment after the last tilt comes back down (a tight edit):
+    # the level it closes on is where the body is as it ends, at rest, not the last hold.
+    knots = [(0.0, 9), (0.6, 9), (1.0, 0), *HELD_TILTS[:-1], (33.0 + cut_after_s, 0)]
+    t, u = _signal(knots, fps, noise=0.4)
+    found = segment(t, u, TILT, plateau=TILT.hold_plateau)
+    assert len(found.counted) == 2
+    assert found.partial == 1
+    assert found.rest == pytest.approx(0.0, abs=1.0)
+
+
+@pytest.mark.parametrize("fps", [10, 15, 30])
 def test_a_patient_whose_tilt_goes_down_is_counted_from_the_rest_at_both_edges(
     fps: float,
 ) -> None:

@@ -54,6 +54,9 @@ REST_PERCENTILE = 5.0
 # (folded face-down, say): getting up and back into the position takes longer.
 LEFT_POSITION_S = 0.5
 OPENING_S = 1.5  # the clip's opening level: its first second and a half (the model settles first)
+# The level a clip closes on: its last half second. The model has nothing to settle at the
+# end, and a longer window reaches back into a rep the clip was cut just after.
+CLOSING_S = 0.5
 # MediaPipe's VIDEO mode starts a track from the person detector's box and takes a few frames
 # to settle on the body (4-5 frames at 30 fps on the shared clips; IMAGE mode, which starts
 # from the detector every frame, shows no such drift), and the smoothing spreads that over a
@@ -170,7 +173,7 @@ def _rests_high(grids: list[tuple[np.ndarray, np.ndarray]]) -> bool:
         return False
     (g0, first), (g1, last) = grids[0], grids[-1]
     opening = float(np.median(first[g0 - g0[0] <= OPENING_S]))
-    closing = float(np.median(last[g1[-1] - g1 <= OPENING_S]))
+    closing = float(np.median(last[g1[-1] - g1 <= CLOSING_S]))
     vote = sum((level - (lo + hi) / 2) / (hi - lo) for level in (opening, closing))
     return vote > EDGES_AGREE
 
