@@ -286,6 +286,19 @@ def test_a_tilt_that_creeps_up_over_ten_seconds_is_drift(fps: float) -> None:
     assert any(r.too_slow for r in found.reps)
 
 
+@pytest.mark.parametrize("fps", [10, 15, 30])
+def test_a_tilt_after_a_shuffle_that_shifts_the_rest_is_no_drift(fps: float) -> None:
+    # Between two held tilts the patient shuffles along the mat: the picture's signal steps
+    # up a quarter of a tilt and stays there, still, for 2.5 s; then a brisk tilt. Timed
+    # from the rest before the shuffle, that tilt took 4 s to rise and read as drift.
+    knots = [(0.0, 0), (2.0, 0), (3.0, 12), (13.0, 12), (14.0, 0), (15.0, 0), (15.5, 3),
+             (18.0, 3), (19.2, 12), (29.2, 12), (30.2, 0), (32.0, 0)]  # fmt: skip
+    t, u = _signal(knots, fps, noise=0.3)
+    found = segment(t, u, TILT, plateau=TILT.hold_plateau)
+    assert len(found.counted) == 2
+    assert not any(r.too_slow for r in found.reps)
+
+
 def _brisk_set(gaps: list[float], rise: float = 12.0) -> list[tuple[float, float]]:
     """Tilts up in 0.5 s and straight back down, each starting ``gaps`` apart, after 2 s
     lying still; 2 s still after the last."""
@@ -315,6 +328,19 @@ def test_quick_fidgets_out_of_time_are_not_a_set(fps: float) -> None:
     t, u = _signal(_brisk_set([4.5, 1.5, 7.0, 1.5]), fps, noise=0.3)
     found = segment(t, u, TILT, plateau=TILT.hold_plateau)
     assert not found.counted
+
+
+@pytest.mark.parametrize("fps", [10, 15, 30])
+def test_a_quick_movement_between_long_holds_is_not_one_of_a_set(fps: float) -> None:
+    # Three 10-s holds and, between the second and the third, a one-second bump (a sigh) of
+    # like size, its peak in time with the holds' peaks: a 1-s movement is not one of a set
+    # of 10-s holds.
+    knots = [(0.0, 0), (2.0, 0), (3.0, 10), (7.0, 11), (11.0, 10), (12.0, 0), (14.0, 0),
+             (15.0, 10), (19.0, 11), (23.0, 10), (24.0, 0), (30.5, 0), (31.0, 8), (31.5, 0),
+             (34.0, 0), (35.0, 10), (39.0, 11), (43.0, 10), (44.0, 0), (46.0, 0)]  # fmt: skip
+    t, u = _signal(knots, fps, noise=0.3)
+    found = segment(t, u, TILT, plateau=TILT.hold_plateau)
+    assert [r.peak_s for r in found.counted] == pytest.approx([7.0, 19.0, 39.0], abs=1.5)
 
 
 @pytest.mark.parametrize("fps", [10, 15, 30])

@@ -63,10 +63,16 @@ CLOSING_S = 0.5
 # few tenths of a second: a run's first half second is no rest for a rep to rise from
 # when the body is seen at rest after it.
 SETTLE_S = 0.5
-# A set done briskly: this many quick reps in a row, their spacing and their size each
-# within this share of the set's median (one movement repeated at one pace).
+# Still: a second in which the signal moves less than this share of the rep's rise. Drift
+# that slow would take 20 s to rise; a lift after a stillness is timed from its end.
+STILL_S = 1.0
+STILL_BAND = 0.05
+# A set done briskly: this many quick reps in a row, their spacing and size each within
+# this share of the set's median, their lengths within this factor of it (one movement
+# repeated at one pace; a rep's start and end are less sharply timed than its peak).
 RHYTHM_REPS = 3
 RHYTHM_SPREAD = 0.35
+RHYTHM_LENGTHS = 2.0
 # Noise bumps that survive the median stand 4-8 times the frame noise on the rendered
 # suites' noisiest tilts; quick tilts done as a set, 25-65 times.
 RHYTHM_ABOVE_NOISE = 15.0
@@ -292,10 +298,15 @@ def _segment_run(
         held = (held_out - held_in) * GRID_S if held_in is not None and held_out is not None else 0
         span = (end_i - start_i) * GRID_S
         # Drift creeps the whole way; a deliberate lift leaves rest and goes. The lift is
-        # timed from the body's last moment at rest: at its own low, or back at the clip's
-        # rest after dipping below it (a sigh or fidget, then a pause, then the rep).
+        # timed from the body's last moment at rest: at its own low, back at the clip's
+        # rest after dipping below it (a sigh or fidget, then a pause, then the rep), or
+        # still at another level (a shuffle along the mat that shifts the rest, a pause).
         at_rest = _last_at_or_below(y, start_i, p, rest + ARRIVE * (top - rest))
-        lift = (top_in - max(start_i, at_rest)) * GRID_S if top_in is not None else 0.0
+        if top_in is not None:
+            still = _last_still(y, start_i, top_in, STILL_BAND * rise, top_level)
+            lift = (top_in - max(start_i, at_rest, still)) * GRID_S
+        else:
+            lift = 0.0
         slow = spec.max_lift_s is not None and seen_rise and lift > spec.max_lift_s
         # A rep whose lift was not seen is partial; a hold already held as the clip opens is
         # timed from there.
@@ -333,7 +344,7 @@ def _segment_run(
 
 def _count_rhythm(reps: list[RepTiming], noise: float) -> None:
     """Count quick reps that belong to a set: at least ``RHYTHM_REPS`` whole reps in a row
-    (quick or counted), evenly spaced, of like size, and each standing out from the
+    (quick or counted), evenly spaced, of like size and length, and each standing out from the
     landmarks' noise by ``RHYTHM_ABOVE_NOISE`` times. A set done briskly (tilt and release,
     no hold) repeats one movement at one pace; a fidget or a sigh does not keep time, and
     noise that keeps time is no bigger than noise."""
@@ -345,7 +356,10 @@ def _count_rhythm(reps: list[RepTiming], noise: float) -> None:
         if len(group) >= RHYTHM_REPS and any(r.quick for r in group):
             gaps = np.diff([r.peak_s or 0.0 for r in group])
             rises = np.array([r.peak_u - r.start_u for r in group])
-            if _alike(gaps) and _alike(rises) and rises.min() >= RHYTHM_ABOVE_NOISE * noise:
+            spans = np.array([(r.end_s or r.start_s) - r.start_s for r in group])
+            lengths = np.abs(np.log(spans / max(float(np.median(spans)), GRID_S)))
+            alike = _alike(gaps) and _alike(rises) and lengths.max() <= np.log(RHYTHM_LENGTHS)
+            if alike and rises.min() >= RHYTHM_ABOVE_NOISE * noise:
                 for r in group:
                     r.counted = True
         group = []
@@ -373,6 +387,17 @@ def _apart(peaks: list[int], y: np.ndarray, rest: float) -> list[int]:
                 continue
         kept.append(p)
     return kept
+
+
+def _last_still(y: np.ndarray, lo: int, hi: int, band: float, below: float) -> int:
+    """The last index in ``[lo, hi]`` that ends ``STILL_S`` of signal within ``band``, all
+    under ``below`` (``lo`` if none)."""
+    w = round(STILL_S / GRID_S)
+    if hi - lo + 1 < w:
+        return lo
+    windows = np.lib.stride_tricks.sliding_window_view(y[lo : hi + 1], w)
+    ok = np.flatnonzero((np.ptp(windows, axis=1) <= band) & (windows.max(axis=1) < below))
+    return lo + int(ok[-1]) + w - 1 if ok.size else lo
 
 
 def _last_at_or_below(y: np.ndarray, lo: int, hi: int, level: float) -> int:
