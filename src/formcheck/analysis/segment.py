@@ -14,7 +14,7 @@ segmented in a second pass over the counting signal:
    peak whose rise was not seen is a partial rep; a top reached and held as the clip ends
    counts, cut (its hold is a lower bound);
 4. a rep shorter than the definition asks (``min_top_s``, ``min_rep_s``) counts only as
-   one of a set: three or more in a row at one pace and of one size, well clear of the
+   one of a set: three or more in a row at one pace, of one size and length, clear of the
    landmarks' noise (:func:`_count_rhythm`); alone it is a fidget.
 
 Holds of a position defined by absolute levels (child's pose: hips folded past a level)
@@ -357,7 +357,8 @@ def _count_rhythm(reps: list[RepTiming], noise: float) -> None:
             gaps = np.diff([r.peak_s or 0.0 for r in group])
             rises = np.array([r.peak_u - r.start_u for r in group])
             spans = np.array([(r.end_s or r.start_s) - r.start_s for r in group])
-            lengths = np.abs(np.log(spans / max(float(np.median(spans)), GRID_S)))
+            spans = np.maximum(spans, GRID_S)
+            lengths = np.abs(np.log(spans / float(np.median(spans))))
             alike = _alike(gaps) and _alike(rises) and lengths.max() <= np.log(RHYTHM_LENGTHS)
             if alike and rises.min() >= RHYTHM_ABOVE_NOISE * noise:
                 for r in group:

@@ -249,8 +249,9 @@ class CountingSpec(_Strict):
     max_lift_s: float | None = Field(
         None,
         gt=0.0,
-        description="A rep that takes longer than this from its last moment at rest to the "
-        "target is drift, not a movement, and is not counted",
+        description="A rep that takes longer than this from its last moment at rest (or "
+        "still, at any level below the target) to the target is drift, not a movement, and "
+        "is not counted",
     )
     min_signal_range: float = Field(
         0.0,
