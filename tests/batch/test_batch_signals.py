@@ -194,6 +194,10 @@ def test_a_signal_during_a_store_is_delivered_after_it() -> None:
     wakeup.setblocking(False)
     arrived.settimeout(10)
     before = signal.set_wakeup_fd(wakeup.fileno())
+    # Python's own Ctrl-C handler, whatever this process inherited: started in the
+    # background by a shell without job control, it begins with SIGINT ignored, and the
+    # deferral rightly hands a held signal back to the handler it found.
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with pytest.raises(KeyboardInterrupt), signals_deferred():
             os.kill(os.getpid(), signal.SIGINT)
@@ -201,10 +205,11 @@ def test_a_signal_during_a_store_is_delivered_after_it() -> None:
             time.sleep(0.05)  # the handler would run here without the deferral
             steps.append("stored")
             steps.append("counted")
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     finally:
+        signal.signal(signal.SIGINT, inherited)
         signal.set_wakeup_fd(before)
         arrived.close()
         wakeup.close()
     idle.join()
     assert steps == ["stored", "counted"]
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
