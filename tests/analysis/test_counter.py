@@ -180,6 +180,20 @@ def test_holds_at_fixed_levels():
     assert c.count == 2
 
 
+def test_a_hold_the_model_flips_away_from_is_one_in_hindsight_and_two_live():
+    # The reading leaves the position and comes back by jumps no body makes (the model
+    # reading a folded trunk the wrong way round for 2.5 s): a recorded clip joins the two
+    # stretches; live closed the first when the reading left, and a closed hold stays closed.
+    s = spec(kind="holds", reference="absolute", direction="down", start=70.0, top=55.0,
+             min_top_s=1.0)  # fmt: skip
+    flipped = hold(80.0, 1.0) + ramp(80, 40, 1) + hold(40, 3) + hold(140, 2.5) + hold(40, 3)
+    flipped += ramp(40, 80, 1) + hold(80, 1)
+    c = live(s)
+    events = drive(c, flipped)
+    assert [k for k, _ in events] == ["started", "counted", "finished"] * 2
+    assert hindsight_count(s, flipped) == 1
+
+
 def test_thresholds_show_the_rest_and_the_top():
     c = live(spec())
     for i, v in enumerate(hold(0.0, 1.0) + ramp(0, 30, 1)):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.analysis.segment import segment
+from formcheck.analysis.segment import segment, segment_levels
 from formcheck.exercises.loader import builtin
 
 BRIDGE = builtin("bridge").counting
+CHILDS = builtin("childs_pose").counting
 
 
 def _signal(
@@ -351,3 +352,37 @@ def test_quick_movements_of_unlike_size_are_not_a_set(fps: float) -> None:
     t, u = _signal(knots, fps, noise=0.3)
     found = segment(t, u, TILT, plateau=TILT.hold_plateau)
     assert not found.counted
+
+
+def _folded(knots: list[tuple[float, float]], fps: float) -> tuple[np.ndarray, np.ndarray]:
+    """A child's pose hip fold through ``knots`` (kneeling ~100 deg, folded ~25), oriented
+    for its downward hold."""
+    t, fold = _signal(knots, fps, noise=1.0)
+    return t, -fold
+
+
+FOLD_IN = [(0.0, 100), (1.0, 100), (3.0, 25)]
+
+
+@pytest.mark.parametrize("fps", [5, 10, 15, 30])
+def test_the_model_flipping_a_folded_body_for_seconds_does_not_split_the_hold(
+    fps: float,
+) -> None:
+    # Folded from 3 s to 14 s; from 6 to 8.5 s the model reads the trunk the wrong way round
+    # (the fold jumps to 140 deg between two frames and back): no body unfolds that fast.
+    t, u = _folded(
+        [*FOLD_IN, (6.0, 25), (6.01, 140), (8.5, 140), (8.51, 25), (14.0, 25), (16.0, 100)], fps
+    )
+    found = segment_levels(t, u, CHILDS)
+    assert len(found.counted) == 1
+    assert found.counted[0].top_exit_s == pytest.approx(14.4, abs=0.5)
+
+
+@pytest.mark.parametrize("fps", [5, 10, 15, 30])
+@pytest.mark.parametrize("jump_out", [False, True])
+def test_coming_up_between_two_holds_is_two_holds(fps: float, jump_out: bool) -> None:
+    # Up on the knees for 2.5 s between two holds, refolding over a second: two holds, even
+    # when the model jumps as the body unfolds.
+    up = [(6.0, 25), (6.01, 100)] if jump_out else [(6.0, 25), (7.0, 100)]
+    t, u = _folded([*FOLD_IN, *up, (9.5, 100), (10.5, 25), (14.0, 25), (16.0, 100)], fps)
+    assert len(segment_levels(t, u, CHILDS).counted) == 2

@@ -53,6 +53,11 @@ REST_PERCENTILE = 5.0
 # Out of a held position for less than this is the model losing the body for a few frames
 # (folded face-down, say): getting up and back into the position takes longer.
 LEFT_POSITION_S = 0.5
+# Nor is an excursion out of it that begins and ends with a jump between two frames (within
+# this time of each other) of this many times the band between the position's two levels: a
+# body cannot fold or unfold that fast; the model flipping a folded body can.
+JUMP_S = 0.25
+JUMP_BANDS = 4.0
 OPENING_S = 1.5  # the clip's opening level: its first second and a half (the model settles first)
 # The level a clip closes on: its last half second. The model has nothing to settle at the
 # end, and a longer window reaches back into a rep the clip was cut just after.
@@ -553,27 +558,58 @@ def segment_levels(
     is timed from there."""
     sign = 1.0 if spec.direction == "up" else -1.0
     reach, leave = sign * spec.top, sign * spec.start
+    jumps = _jumps(np.asarray(t, dtype=float), np.asarray(u, dtype=float), reach, leave)
     reps: list[RepTiming] = []
     for grid, y in _smoothed_runs(t, u, bridge):
-        reps += _holds_in_run(grid, y, reach, leave, spec)
+        reps += _holds_in_run(grid, y, reach, leave, spec, jumps)
     return Segmentation(reps, leave)
 
 
+def _jumps(t: np.ndarray, u: np.ndarray, reach: float, leave: float) -> np.ndarray:
+    """(from, to) times of consecutive frames whose readings differ by ``JUMP_BANDS`` bands."""
+    ok = ~np.isnan(u)
+    t, u = t[ok], u[ok]
+    big = (np.abs(np.diff(u)) > JUMP_BANDS * abs(reach - leave)) & (np.diff(t) <= JUMP_S)
+    return np.column_stack((t[:-1][big], t[1:][big])) if t.size > 1 else np.empty((0, 2))
+
+
+def _jumped(jumps: np.ndarray, a: float, b: float) -> bool:
+    """Whether a jump falls between times ``a`` and ``b`` (within the smoothing's reach)."""
+    return bool(np.any((jumps[:, 1] >= a - SMOOTH_S) & (jumps[:, 0] <= b + SMOOTH_S)))
+
+
 def _holds_in_run(
-    grid: np.ndarray, y: np.ndarray, reach: float, leave: float, spec: CountingSpec
+    grid: np.ndarray,
+    y: np.ndarray,
+    reach: float,
+    leave: float,
+    spec: CountingSpec,
+    jumps: np.ndarray,
 ) -> list[RepTiming]:
     n = len(y)
     above = np.flatnonzero(y >= reach)
     if above.size == 0:
         return []
-    # Runs past the level, joined while the body stays in the position between them.
+    # Runs past the level, joined while the body stays in the position between them, or
+    # while the reading out of it is the model's (entered and left by a jump).
     spans: list[list[int]] = []
     for lo, hi in _index_runs(above):
-        out_s = np.count_nonzero(y[spans[-1][1] : lo] < leave) * GRID_S if spans else 0.0
-        if spans and out_s < LEFT_POSITION_S:
-            spans[-1][1] = hi
-        else:
-            spans.append([lo, hi])
+        if spans:
+            out = np.flatnonzero(y[spans[-1][1] : lo] < leave) + spans[-1][1]
+            out_s = out.size * GRID_S
+            # Only a hold seen entered: live, a window opens on the tail of a hold already
+            # closed, and a later hold must not take it in.
+            entered = bool(np.any(y[: spans[-1][0]] < leave))
+            flipped = (
+                entered
+                and out.size > 0
+                and _jumped(jumps, grid[spans[-1][1]], grid[out[0]])
+                and _jumped(jumps, grid[out[-1]], grid[lo])
+            )
+            if out_s < LEFT_POSITION_S or flipped:
+                spans[-1][1] = hi
+                continue
+        spans.append([lo, hi])
     reps: list[RepTiming] = []
     for lo, hi in spans:
         before = np.flatnonzero(y[:lo] < leave)
