@@ -549,19 +549,25 @@ def _departure(y: np.ndarray, centre: float, i: int, sign: int, forward: bool = 
 
 
 def segment_levels(
-    t: np.ndarray, u: np.ndarray, spec: CountingSpec, bridge: np.ndarray | None = None
+    t: np.ndarray,
+    u: np.ndarray,
+    spec: CountingSpec,
+    bridge: np.ndarray | None = None,
+    openings: bool = True,
 ) -> Segmentation:
     """Holds of a position set by absolute levels in the oriented signal ``u``: the body is
     in it past ``top``, and has left it only once back past ``start`` for
     ``LEFT_POSITION_S`` (between the two it is still settling or shifting in the
-    position). A hold counts once held ``min_top_s``; one already held as the clip opens
-    is timed from there."""
+    position), or left only in the model's reading (an excursion entered and left by a
+    jump no body makes). A hold counts once held ``min_top_s``; one already held as the clip
+    opens is timed from there. ``openings`` False: a hold a run opens in joins no later one
+    (live, where a window opens on the tail of a hold already closed)."""
     sign = 1.0 if spec.direction == "up" else -1.0
     reach, leave = sign * spec.top, sign * spec.start
     jumps = _jumps(np.asarray(t, dtype=float), np.asarray(u, dtype=float), reach, leave)
     reps: list[RepTiming] = []
     for grid, y in _smoothed_runs(t, u, bridge):
-        reps += _holds_in_run(grid, y, reach, leave, spec, jumps)
+        reps += _holds_in_run(grid, y, reach, leave, spec, jumps, openings)
     return Segmentation(reps, leave)
 
 
@@ -585,6 +591,7 @@ def _holds_in_run(
     leave: float,
     spec: CountingSpec,
     jumps: np.ndarray,
+    openings: bool,
 ) -> list[RepTiming]:
     n = len(y)
     above = np.flatnonzero(y >= reach)
@@ -597,9 +604,7 @@ def _holds_in_run(
         if spans:
             out = np.flatnonzero(y[spans[-1][1] : lo] < leave) + spans[-1][1]
             out_s = out.size * GRID_S
-            # Only a hold seen entered: live, a window opens on the tail of a hold already
-            # closed, and a later hold must not take it in.
-            entered = bool(np.any(y[: spans[-1][0]] < leave))
+            entered = openings or bool(np.any(y[: spans[-1][0]] < leave))
             flipped = (
                 entered
                 and out.size > 0

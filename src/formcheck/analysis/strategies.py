@@ -86,7 +86,14 @@ class Holds:
         return segment(t, u, spec, bridge=bridge, plateau=spec.hold_plateau)
 
     def live(self, spec: CountingSpec) -> Counter:
-        return LiveCounter(spec, self.segment)
+        return LiveCounter(spec, self._segment_live)
+
+    def _segment_live(
+        self, t: np.ndarray, u: np.ndarray, spec: CountingSpec, bridge: np.ndarray | None
+    ) -> Segmentation:
+        if spec.reference == "absolute":
+            return segment_levels(t, u, spec, bridge=bridge, openings=False)
+        return self.segment(t, u, spec, bridge)
 
 
 class Cycles:
