@@ -386,3 +386,11 @@ def test_coming_up_between_two_holds_is_two_holds(fps: float, jump_out: bool) ->
     up = [(6.0, 25), (6.01, 100)] if jump_out else [(6.0, 25), (7.0, 100)]
     t, u = _folded([*FOLD_IN, *up, (9.5, 100), (10.5, 25), (14.0, 25), (16.0, 100)], fps)
     assert len(segment_levels(t, u, CHILDS).counted) == 2
+
+
+@pytest.mark.parametrize("fps", [5, 10, 15, 30])
+def test_a_hold_the_clip_opens_in_is_not_split_by_a_flip_either(fps: float) -> None:
+    t, u = _folded([(0.0, 25), (5.0, 25), (5.01, 140), (7.5, 140), (7.51, 25), (12.0, 25)], fps)
+    assert len(segment_levels(t, u, CHILDS).counted) == 1
+    # Live windows open on the tail of a closed hold: there the guard keeps them apart.
+    assert len(segment_levels(t, u, CHILDS, openings=False).counted) == 2
