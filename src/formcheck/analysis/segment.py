@@ -584,6 +584,29 @@ def _jumped(jumps: np.ndarray, a: float, b: float) -> bool:
     return bool(np.any((jumps[:, 1] >= a - SMOOTH_S) & (jumps[:, 0] <= b + SMOOTH_S)))
 
 
+def _never_left(
+    grid: np.ndarray,
+    y: np.ndarray,
+    span: list[int],
+    lo: int,
+    leave: float,
+    jumps: np.ndarray,
+    openings: bool,
+) -> bool:
+    """Whether the body stayed in the position between ``span`` and a run from ``lo``: out
+    of it under ``LEFT_POSITION_S``, or out only in the model's reading (the excursion entered
+    and left by a jump; live, only after a hold seen entered, see :func:`segment_levels`)."""
+    out = np.flatnonzero(y[span[1] : lo] < leave) + span[1]
+    if out.size * GRID_S < LEFT_POSITION_S:
+        return True
+    entered = openings or bool(np.any(y[: span[0]] < leave))
+    return (
+        entered
+        and _jumped(jumps, grid[span[1]], grid[out[0]])
+        and _jumped(jumps, grid[out[-1]], grid[lo])
+    )
+
+
 def _holds_in_run(
     grid: np.ndarray,
     y: np.ndarray,
@@ -597,24 +620,13 @@ def _holds_in_run(
     above = np.flatnonzero(y >= reach)
     if above.size == 0:
         return []
-    # Runs past the level, joined while the body stays in the position between them, or
-    # while the reading out of it is the model's (entered and left by a jump).
+    # Runs past the level, joined while the body stays in the position between them.
     spans: list[list[int]] = []
     for lo, hi in _index_runs(above):
-        if spans:
-            out = np.flatnonzero(y[spans[-1][1] : lo] < leave) + spans[-1][1]
-            out_s = out.size * GRID_S
-            entered = openings or bool(np.any(y[: spans[-1][0]] < leave))
-            flipped = (
-                entered
-                and out.size > 0
-                and _jumped(jumps, grid[spans[-1][1]], grid[out[0]])
-                and _jumped(jumps, grid[out[-1]], grid[lo])
-            )
-            if out_s < LEFT_POSITION_S or flipped:
-                spans[-1][1] = hi
-                continue
-        spans.append([lo, hi])
+        if spans and _never_left(grid, y, spans[-1], lo, leave, jumps, openings):
+            spans[-1][1] = hi
+        else:
+            spans.append([lo, hi])
     reps: list[RepTiming] = []
     for lo, hi in spans:
         before = np.flatnonzero(y[:lo] < leave)
