@@ -332,21 +332,7 @@ def test_counts_and_faults_are_the_same_at_any_frame_rate(
     assert (count, faults) == (native_count, native_faults)
 
 
-# Live sums the tilt's parts with their usual signs; this clip shows the hip going the other
-# way, which only hindsight learns (1 short tilt read from the file, 2 live). The quadruped
-# tilts agree since an uncounted rep closed early no longer blocks the hold it was part of.
-_LIVE_MISSES = {"pelvic_tilt__HonzaCzSk_polybag__podsazeni_panve.mp4"}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="live counter miscounts"))
-        if n in _LIVE_MISSES
-        else n
-        for n in PROGRAMME
-    ],
-)
+@pytest.mark.parametrize("name", PROGRAMME)
 def test_live_and_file_analysis_agree_on_the_count(
     name: str, recordings: dict[str, PoseRecording]
 ) -> None:

@@ -296,13 +296,26 @@ def test_side_max_must_read_an_each_sided_signal(side_max, needle):
         ExerciseSpec.model_validate(raw)
 
 
-def test_hold_plateau_is_for_holds_only():
+@pytest.mark.parametrize(("field", "other"), [("hold_plateau", "long_hold_s"),
+                                              ("long_hold_s", "hold_plateau")])  # fmt: skip
+def test_hold_settings_are_for_holds_only(field, other):
     from formcheck.exercises.schema import ExerciseSpec
 
     raw = builtin("pelvic_tilt").model_dump()
     assert raw["counting"]["hold_plateau"] == 0.5
+    assert raw["counting"]["long_hold_s"] == 3.0
     raw["counting"]["kind"] = "reps"
-    with pytest.raises(ValueError, match="hold_plateau: not read by the 'reps'"):
+    raw["counting"][other] = None
+    with pytest.raises(ValueError, match=f"{field}: not read by the 'reps'"):
+        ExerciseSpec.model_validate(raw)
+
+
+def test_long_hold_is_for_holds_from_the_patients_rest():
+    from formcheck.exercises.schema import ExerciseSpec
+
+    raw = builtin("childs_pose").model_dump()
+    raw["counting"]["long_hold_s"] = 3.0
+    with pytest.raises(ValueError, match="long_hold_s is for holds from the patient's own rest"):
         ExerciseSpec.model_validate(raw)
 
 

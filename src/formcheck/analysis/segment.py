@@ -9,7 +9,9 @@ segmented in a second pass over the counting signal:
    lows on both sides (``scipy.signal.find_peaks`` prominence), each measured from its
    *own* rest (the low before it), so a rest that drifts between reps, or a camera that
    stretches every angle, needs no special case. The clip's rest (its 5th percentile)
-   only decides whether two tops are two reps and whether a clip's edge is at rest;
+   only decides whether two tops are two reps and whether a clip's edge is at rest. A
+   hold may stand out by half as much when it is held on a plateau for the definition's
+   ``long_hold_s`` (its width half way down, ``scipy.signal.peak_widths``);
 3. the clip's edges (and gaps where the person was not judged) are walls of the signal: a
    peak whose rise was not seen is a partial rep; a top reached and held as the clip ends
    counts, cut (its hold is a lower bound);
@@ -30,10 +32,10 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
-from scipy.signal import find_peaks, medfilt
+from scipy.signal import find_peaks, medfilt, peak_widths
 
 from formcheck.exercises.schema import CountingSpec
 
@@ -83,6 +85,11 @@ RHYTHM_LENGTHS = 2.0
 RHYTHM_ABOVE_NOISE = 15.0
 # Both edges of a clip past the middle of its range, or one at the high level: it rests high.
 EDGES_AGREE = 0.25
+# A tilt's size in the picture depends on the camera and on where the body lies (a shuffle
+# along the mat can halve it), so a hold whose plateau lasts the definition's ``long_hold_s``
+# counts from this share of its ``top``: a sigh, a fidget or an attempt given up lasts under
+# two seconds, a deliberate hold lasts seconds.
+LONG_HOLD_SHARE = 0.5
 
 
 @dataclass
@@ -243,22 +250,27 @@ def _segment_run(
     n = len(y)
     if n < 3:
         return []
-    need = abs(spec.top)
     settle = round(SETTLE_S / GRID_S)
 
     def near_rest(level: float, top: float) -> bool:
         """At the clip's edge, a level is the rest only if near the clip's rest, either way."""
         return abs(level - rest) <= REST_BAND * max(top - rest, 0.0)
 
-    # Walls below everything at both edges, so a peak at the clip's edge is a peak too.
-    wall = min(float(np.min(y)), rest) - 10 * need - 1.0
-    found, _ = find_peaks(np.concatenate(([wall], y, [wall])), prominence=need)
-    peaks = _apart([int(i) - 1 for i in found], y, rest)
+    full = abs(spec.top)
+    low = full * LONG_HOLD_SHARE if spec.long_hold_s is not None else full
+    tops = _tops(y, rest, spec, low)
+    peaks = _apart(sorted(tops), y, rest)
     reps: list[RepTiming] = []
     for k, p in enumerate(peaks):
         top = float(y[p])
-        if top - rest < need:
+        # A long hold that stands out by less than the target (from its neighbours, and from
+        # the clip's rest: the wall makes a window's highest peak prominent) is judged from
+        # the lower level; any long hold need only stay past that level to count.
+        small = tops[p].rise < full
+        if small and not tops[p].long:
             continue
+        need = low if small else full
+        held_past = low if tops[p].long else full
         left_from = peaks[k - 1] if k > 0 else 0
         right_to = peaks[k + 1] if k + 1 < len(peaks) else n - 1
         li = left_from + int(np.argmin(y[left_from : p + 1]))
@@ -298,7 +310,7 @@ def _segment_run(
         # however much its top wavers above it. One cut by the clip's end counts only if it
         # reached its top and stayed there: a rise still under way when the clip ends has
         # no top yet.
-        past = np.flatnonzero(y[start_i : end_i + 1] >= own_rest + need) + start_i
+        past = np.flatnonzero(y[start_i : end_i + 1] >= own_rest + held_past) + start_i
         held_in, held_out = _stretch_around(past, p) if returned else (top_in, top_out)
         held = (held_out - held_in) * GRID_S if held_in is not None and held_out is not None else 0
         span = (end_i - start_i) * GRID_S
@@ -324,6 +336,9 @@ def _segment_run(
             and (span >= spec.min_rep_s or not returned)
             and span <= spec.max_rep_s
             and not slow
+            # Under the target, only a hold seen whole: a rest that settles higher (a shuffle
+            # along the mat) rises and stays, a held tilt comes back.
+            and (returned or not small)
         )
         reps.append(
             RepTiming(
@@ -345,6 +360,35 @@ def _segment_run(
         )
     _count_rhythm(reps, noise)
     return reps
+
+
+class _Top(NamedTuple):
+    rise: float  # above the higher of the lows on either side, and above the clip's rest
+    long: bool  # a hold whose plateau lasts the definition's long_hold_s
+
+
+def _tops(y: np.ndarray, rest: float, spec: CountingSpec, low: float) -> dict[int, _Top]:
+    """The peaks that rise by the definition's ``top`` from the lows on both sides and from
+    the clip's rest and, given ``long_hold_s``, those that rise by ``low`` on a plateau (the
+    peak's width half way down that rise) that lasts that long."""
+    need = abs(spec.top)
+    # Walls below everything at both edges, so a peak at the clip's edge is a peak too. A
+    # peak with nothing higher on either side stands out down to a wall: its rise is measured
+    # from the clip's rest instead.
+    wall = min(float(np.min(y)), rest) - 10 * need - 1.0
+    padded = np.concatenate(([wall], y, [wall]))
+    found, props = find_peaks(padded, prominence=low)
+    rise = np.minimum(props["prominences"], padded[found] - rest)
+    long = np.zeros(found.size, dtype=bool)
+    if spec.long_hold_s is not None and np.any(can := rise >= low):
+        bases = (rise[can], props["left_bases"][can], props["right_bases"][can])
+        widths = peak_widths(padded, found[can], rel_height=0.5, prominence_data=bases)[0]
+        long[can] = widths * GRID_S >= spec.long_hold_s
+    return {
+        int(i) - 1: _Top(float(r), bool(held))
+        for i, r, prominence, held in zip(found, rise, props["prominences"], long, strict=True)
+        if prominence >= need or held
+    }
 
 
 def _count_rhythm(reps: list[RepTiming], noise: float) -> None:

@@ -87,6 +87,7 @@ def show(
                 ("each swing past the centre by", c.hysteresis),
                 ("hold statistics need the signal seen on this share of the hold", c.min_hold_seen),
                 ("hold timed from this share of the way to its held level", c.hold_plateau or 0.0),
+                ("a hold this long (s) counts from half the target", c.long_hold_s or 0.0),
             )
             if value
         )

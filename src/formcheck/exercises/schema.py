@@ -182,7 +182,7 @@ STRATEGY_PARAMS: dict[str, frozenset[str]] = {
     # entered past the level ``top`` and left back past the level ``start``.
     "holds": frozenset(
         {"start", "top", "min_top_s", "min_rep_s", "max_rep_s", "max_lift_s"}
-        | {"either_way", "hold_plateau"}
+        | {"either_way", "hold_plateau", "long_hold_s"}
     ),
     # One swing each way of at least ``top``, each past the patient's centre by ``hysteresis``.
     "cycles": frozenset({"top", "hysteresis", "min_top_s"}),
@@ -230,6 +230,14 @@ class CountingSpec(_Strict):
         "at least this share of the way from where the hold started to its held level) instead "
         "of the time past the target, for a subtle hold whose size varies with the camera angle "
         "and can settle just under the target while it is held",
+    )
+    long_hold_s: float | None = Field(
+        None,
+        gt=0.0,
+        description="holds from the patient's own rest: a hold whose plateau (the time at least "
+        "half way up its own rise) lasts this long counts from half of ``top``. The movement's "
+        "size in the picture depends on the camera and on where the body lies; a sigh, a "
+        "fidget or an attempt given up lasts under two seconds",
     )
     either_way: bool = Field(
         False,
@@ -283,6 +291,8 @@ class CountingSpec(_Strict):
             )
         if self.hold_plateau is not None and self.kind != "holds":
             raise ValueError("hold_plateau is for holds (reps are always timed on their plateau)")
+        if self.long_hold_s is not None and self.reference == "absolute":
+            raise ValueError("long_hold_s is for holds from the patient's own rest")
         if self.kind == "cycles":
             if self.top <= 0:
                 raise ValueError("cycles need top > 0 (the swing either side of the centre)")
