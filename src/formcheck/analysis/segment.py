@@ -263,9 +263,8 @@ def _segment_run(
     reps: list[RepTiming] = []
     for k, p in enumerate(peaks):
         top = float(y[p])
-        # A long hold that stands out by less than the target (from its neighbours, and from
-        # the clip's rest: the wall makes a window's highest peak prominent) is judged from
-        # the lower level; any long hold need only stay past that level to count.
+        # A long hold that rises less than the target is judged from the lower level (its
+        # rise and its return); any long hold need only stay past that level to count.
         small = tops[p].rise < full
         if small and not tops[p].long:
             continue
