@@ -506,6 +506,22 @@ def test_pelvic_tilt_under_the_target_counts_when_held_long(fps, hold_s, holds):
         assert all(r.metrics["hold_s"] == pytest.approx(hold_s + 1.0, abs=0.3) for r in result.reps)
 
 
+@pytest.mark.parametrize("period_s", [12.0, 20.0])
+def test_pelvic_tilt_landmarks_wandering_slowly_are_no_holds(period_s):
+    # The hip reading wanders 1.5 deg either way and back over 12 or 20 s (the index about
+    # 4.6 from low to high, under the 5 of the target), as landmarks drift: its highs last
+    # seconds, but it takes 1.8-3 s to reach half way, where a tilt takes a second or two.
+    def fn(t):
+        return {"hip_angle_deg": 135.0 + 1.5 * math.sin(2 * math.pi * t / period_s)}
+
+    frames = sequence(fn, duration=60.0, builder=supine_pose)
+    for hindsight in (False, True):
+        analyzer = ExerciseAnalyzer(builtin("pelvic_tilt"))
+        for frame in frames:
+            analyzer.step(frame)
+        assert analyzer.finish(hindsight=hindsight).reps == [], hindsight
+
+
 @pytest.mark.parametrize("then_s", [4.0, 8.0])
 def test_pelvic_tilt_rest_that_settles_higher_is_no_hold(then_s):
     # After a full tilt and a rest the patient shifts along the mat, and the rest reads 3 deg

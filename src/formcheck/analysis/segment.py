@@ -90,6 +90,10 @@ EDGES_AGREE = 0.25
 # counts from this share of its ``top``: a sigh, a fidget or an attempt given up lasts under
 # two seconds, a deliberate hold lasts seconds.
 LONG_HOLD_SHARE = 0.5
+# Such a hold must also be entered briskly, reaching half way within this share of the
+# definition's ``max_lift_s``: a tilt takes a second or two, while landmarks wandering over
+# ten seconds or more rise a few units in a few seconds.
+LONG_HOLD_LIFT = 0.5
 
 
 @dataclass
@@ -323,7 +327,8 @@ def _segment_run(
             lift = (top_in - max(start_i, at_rest, still)) * GRID_S
         else:
             lift = 0.0
-        slow = spec.max_lift_s is not None and seen_rise and lift > spec.max_lift_s
+        max_lift = (spec.max_lift_s or math.inf) * (LONG_HOLD_LIFT if small else 1.0)
+        slow = seen_rise and lift > max_lift
         # A rep whose lift was not seen is partial; a hold already held as the clip opens is
         # timed from there.
         held_from_opening = spec.kind == "holds" and top_in == 0
