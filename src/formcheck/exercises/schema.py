@@ -235,9 +235,10 @@ class CountingSpec(_Strict):
         None,
         gt=0.0,
         description="holds from the patient's own rest: a hold whose plateau (the time at least "
-        "half way up its own rise) lasts this long counts from half of ``top``. The movement's "
-        "size in the picture depends on the camera and on where the body lies; a sigh, a "
-        "fidget or an attempt given up lasts under two seconds",
+        "half way up its own rise) lasts this long counts from half of ``top``, if it gets half "
+        "way there within half of ``max_lift_s``. The movement's size in the picture depends on "
+        "the camera and on where the body lies; a sigh, a fidget or an attempt given up lasts "
+        "under two seconds, and landmark wander rises slowly",
     )
     either_way: bool = Field(
         False,
