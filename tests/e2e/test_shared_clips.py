@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -89,15 +90,17 @@ def recordings(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PoseRecord
 _STRIDE_BORDERLINE = {"pelvic_tilt__HonzaCzSk_polybag__podsazeni_panve.mp4"}
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="noise bump on the target"))
-        if n in _STRIDE_BORDERLINE
+def _programme(known_misses: set[str], reason: str) -> list[Any]:
+    """Every clip of the programme, those in ``known_misses`` as strict expected failures."""
+    return [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=reason))
+        if n in known_misses
         else n
         for n in PROGRAMME
-    ],
-)
+    ]
+
+
+@pytest.mark.parametrize("name", _programme(_STRIDE_BORDERLINE, "noise bump on the target"))
 def test_default_stride_matches_every_frame(
     name: str, recordings: dict[str, PoseRecording]
 ) -> None:
@@ -353,15 +356,7 @@ def test_counts_and_faults_are_the_same_at_any_frame_rate(
 _LIVE_MISSES = {"pelvic_tilt__HonzaCzSk_polybag__podsazeni_panve.mp4"}
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="live counter miscounts"))
-        if n in _LIVE_MISSES
-        else n
-        for n in PROGRAMME
-    ],
-)
+@pytest.mark.parametrize("name", _programme(_LIVE_MISSES, "live counter miscounts"))
 def test_live_and_file_analysis_agree_on_the_count(
     name: str, recordings: dict[str, PoseRecording]
 ) -> None:
