@@ -319,6 +319,15 @@ def test_long_hold_is_for_holds_from_the_patients_rest():
         ExerciseSpec.model_validate(raw)
 
 
+def test_long_hold_needs_a_lift_limit():
+    from formcheck.exercises.schema import ExerciseSpec
+
+    raw = builtin("pelvic_tilt").model_dump()
+    raw["counting"]["max_lift_s"] = None
+    with pytest.raises(ValueError, match="long_hold_s needs max_lift_s"):
+        ExerciseSpec.model_validate(raw)
+
+
 def test_two_rules_of_a_fault_on_one_metric_are_rejected():
     from formcheck.exercises.schema import ExerciseSpec
 

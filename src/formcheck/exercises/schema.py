@@ -238,7 +238,7 @@ class CountingSpec(_Strict):
         "half way up its own rise) lasts this long counts from half of ``top``, if it gets half "
         "way there within half of ``max_lift_s``. The movement's size in the picture depends on "
         "the camera and on where the body lies; a sigh, a fidget or an attempt given up lasts "
-        "under two seconds, and landmark wander rises slowly",
+        "under two seconds, and landmark wander rises slowly (needs ``max_lift_s``)",
     )
     either_way: bool = Field(
         False,
@@ -294,6 +294,8 @@ class CountingSpec(_Strict):
             raise ValueError("hold_plateau is for holds (reps are always timed on their plateau)")
         if self.long_hold_s is not None and self.reference == "absolute":
             raise ValueError("long_hold_s is for holds from the patient's own rest")
+        if self.long_hold_s is not None and self.max_lift_s is None:
+            raise ValueError("long_hold_s needs max_lift_s: a long hold must be entered briskly")
         if self.kind == "cycles":
             if self.top <= 0:
                 raise ValueError("cycles need top > 0 (the swing either side of the centre)")
