@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pytest
 
+from formcheck.analysis.segment import Blank
 from formcheck.analysis.state import Phase
 from formcheck.analysis.strategies import strategy_for
 from formcheck.exercises.schema import CountingSpec
@@ -192,6 +193,26 @@ def test_a_hold_the_model_flips_away_from_is_one_in_hindsight_and_two_live():
     events = drive(c, flipped)
     assert [k for k, _ in events] == ["started", "counted", "finished"] * 2
     assert hindsight_count(s, flipped) == 1
+
+
+@pytest.mark.parametrize(("why", "holds"), [(Blank.LOST, 1), (Blank.SPLIT, 2)])
+def test_a_hold_the_model_loses_is_one_hold_live_and_in_hindsight(why: Blank, holds: int):
+    # Folded, the model finds nobody for 3 s (face down): the same hold on both sides, live
+    # and in hindsight. Frames seen but unmeasured (sitting up) split it, as before.
+    s = spec(kind="holds", reference="absolute", direction="down", start=70.0, top=55.0,
+             min_top_s=1.0)  # fmt: skip
+    values = hold(80.0, 3.0) + ramp(80, 40, 1) + hold(40, 9) + ramp(40, 80, 1) + hold(80, 1)
+
+    def seen(t):
+        return not 7.0 <= t < 10.0
+
+    c = live(s)
+    events = drive(c, values, valid=seen, carry=lambda t: Blank.SPLIT if seen(t) else why)
+    assert [k for k, _ in events] == ["started", "counted", "finished"] * holds
+    t = np.arange(len(values)) / FPS
+    u = np.where([seen(x) for x in t], values, np.nan)
+    blank = np.array([Blank.SPLIT if seen(x) else why for x in t])
+    assert len(strategy_for(s).segment(t, u, s, blank).counted) == holds
 
 
 def test_thresholds_show_the_rest_and_the_top():

@@ -552,3 +552,24 @@ def test_childs_pose_tracking_glitch_does_not_split_the_hold(glitch_s, holds):
 
     result = analyze("childs_pose", sequence(fn, duration=incline.duration, builder=kneeling_pose))
     assert len(result.reps) == holds
+
+
+@pytest.mark.parametrize("lost_s", [1.5, 4.0])
+@pytest.mark.parametrize("hindsight", [False, True])
+def test_childs_pose_the_model_losing_the_folded_body_does_not_split_the_hold(lost_s, hindsight):
+    # Face down, the model finds nobody for seconds in the middle of a 12 s hold; the body is
+    # folded on both sides of the gap. A sit-up (the trunk seen upright) splits it: above.
+    incline = profile([(1.0, 85.0), (0.5, 10.0), (12.0, 10.0), (0.5, 85.0), (1.0, 85.0)], 85.0)
+
+    def fn(t):
+        return {"torso_incline_deg": incline(t), "knee_angle_deg": 40.0, "arm_reach_deg": 170.0,
+                "elbow_angle_deg": 175.0}  # fmt: skip
+
+    frames = sequence(fn, duration=incline.duration, builder=kneeling_pose,
+                      missing=lambda t: 6.0 <= t < 6.0 + lost_s)  # fmt: skip
+    analyzer = ExerciseAnalyzer(builtin("childs_pose"))
+    for frame in frames:
+        analyzer.step(frame)
+    result = analyzer.finish(hindsight=hindsight)
+    assert len(result.reps) == 1
+    assert result.reps[0].metrics["hold_s"] > 11.0

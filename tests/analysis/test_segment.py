@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.analysis.segment import segment, segment_levels
+from formcheck.analysis.segment import Blank, segment, segment_levels
 from formcheck.exercises.loader import builtin
 
 BRIDGE = builtin("bridge").counting
@@ -394,3 +394,57 @@ def test_a_hold_the_clip_opens_in_is_not_split_by_a_flip_either(fps: float) -> N
     assert len(segment_levels(t, u, CHILDS).counted) == 1
     # Live windows open on the tail of a closed hold: there the guard keeps them apart.
     assert len(segment_levels(t, u, CHILDS, openings=False).counted) == 2
+
+
+def _unseen(
+    t: np.ndarray, u: np.ndarray, a: float, b: float, why: Blank
+) -> tuple[np.ndarray, np.ndarray]:
+    """No reading from ``a`` to ``b`` s, for the reason ``why``: the signal and its blanks."""
+    gap = (t >= a) & (t < b)
+    return np.where(gap, np.nan, u), np.where(gap, why, Blank.SPLIT)
+
+
+@pytest.mark.parametrize("fps", [5, 10, 15, 30])
+@pytest.mark.parametrize("lost_s", [1.5, 3.0, 5.0])
+def test_a_hold_the_model_loses_for_seconds_is_one_hold(fps: float, lost_s: float) -> None:
+    # Folded from 3 s to 14 s; from 6 s the model finds nobody for lost_s (face down).
+    t, u = _folded([*FOLD_IN, (14.0, 25), (16.0, 100)], fps)
+    u, blank = _unseen(t, u, 6.0, 6.0 + lost_s, Blank.LOST)
+    found = segment_levels(t, u, CHILDS, bridge=blank)
+    assert len(found.counted) == 1
+    assert found.counted[0].top_exit_s == pytest.approx(14.4, abs=0.5)  # held through it
+    # Live windows join it too: only a flipped reading needs the hold to be seen entered.
+    assert len(segment_levels(t, u, CHILDS, bridge=blank, openings=False).counted) == 1
+
+
+@pytest.mark.parametrize("fps", [5, 10, 15, 30])
+def test_a_gap_where_the_body_was_seen_out_of_the_position_still_splits(fps: float) -> None:
+    # The same gap, but its frames were seen: sitting up (the trunk upright, no measurement).
+    t, u = _folded([*FOLD_IN, (14.0, 25), (16.0, 100)], fps)
+    u, blank = _unseen(t, u, 6.0, 9.0, Blank.SPLIT)
+    assert len(segment_levels(t, u, CHILDS, bridge=blank).counted) == 2
+
+
+@pytest.mark.parametrize("fps", [5, 10, 15, 30])
+@pytest.mark.parametrize("lost", [(6.5, 9.5), (5.0, 8.0), (8.0, 10.8)])
+def test_coming_up_while_the_model_loses_the_body_is_still_two_holds(
+    fps: float, lost: tuple[float, float]
+) -> None:
+    # Up on the knees from 6 to 9.5 s between two holds; nobody is found over part of it:
+    # the unfolding, the kneeling or the refolding is seen, and it stays two holds.
+    t, u = _folded([*FOLD_IN, (6.0, 25), (7.0, 100), (9.5, 100), (10.5, 25), (14.0, 25),
+                    (16.0, 100)], fps)  # fmt: skip
+    u, blank = _unseen(t, u, *lost, Blank.LOST)
+    assert len(segment_levels(t, u, CHILDS, bridge=blank).counted) == 2
+
+
+@pytest.mark.parametrize("fps", [5, 10, 15, 30])
+def test_the_models_first_frames_after_it_finds_the_body_again_do_not_end_the_hold(
+    fps: float,
+) -> None:
+    # The tracker restarts from the detector's box and reads the fold wrong for a frame or
+    # two (unfolded, 120 deg) before it settles on the folded body.
+    t, u = _folded([*FOLD_IN, (8.0, 25), (8.01, 120), (8.2, 120), (8.21, 25), (14.0, 25),
+                    (16.0, 100)], fps)  # fmt: skip
+    u, blank = _unseen(t, u, 6.0, 8.0, Blank.LOST)
+    assert len(segment_levels(t, u, CHILDS, bridge=blank).counted) == 1

@@ -18,7 +18,7 @@ from formcheck.analysis.counter import CounterEvent
 from formcheck.analysis.faults import FaultHit, evaluate, quality
 from formcheck.analysis.metrics import RepAccumulator, lower_bound_metrics
 from formcheck.analysis.raised_side import RaisedSide
-from formcheck.analysis.segment import RepTiming
+from formcheck.analysis.segment import Blank, RepTiming
 from formcheck.analysis.state import FrameAnalysis, FrameStatus, Phase, RepEvent
 from formcheck.analysis.strategies import REP_PLATEAU, strategy_for
 from formcheck.exercises.schema import SAGITTAL_KINDS, ExerciseSpec
@@ -42,8 +42,8 @@ _SIDE_NAMES = {1: "left", 2: "right"}
 # How a frame was measured, for the hindsight pass: not at all; fully; the person is there
 # but the skeleton is doubted (a hold carries on through it); refused for the view (counted
 # on the oblique signal, or as the side view a clip judged side-on is); seen before the
-# starting position first was.
-_UNMEASURED, _MEASURED, _DOUBTED, _OFF_SIDE_ON, _BEFORE_POSITION = 0, 1, 2, 3, 4
+# starting position first was; nobody found (a held position carries on through it).
+_UNMEASURED, _MEASURED, _DOUBTED, _OFF_SIDE_ON, _BEFORE_POSITION, _LOST = 0, 1, 2, 3, 4, 5
 # A consensus read from the picture counts an oblique clip only while the body's plane
 # faces the camera by this much (plane_facing; about 70 deg off side-on on rendered tilts,
 # which count there): nearer edge-on a tilt's few degrees shrink below a third, into the
@@ -244,7 +244,11 @@ class ExerciseAnalyzer:
         # The person is still there: a hold (or a rep's top) carries on through a doubted
         # skeleton, and through a view verdict that flickers as the body folds or turns a
         # little while holding (the width the view gate reads changes with the pose).
-        carry = unclear or check.status is FrameStatus.WRONG_VIEW
+        carry = Blank.SPLIT
+        if unclear or check.status is FrameStatus.WRONG_VIEW:
+            carry = Blank.SEEN
+        elif not pose.detected:
+            carry = Blank.LOST
         events = self._counter.update(t, primary, judged, carry=carry)
 
         cur = self._counter.current
@@ -296,12 +300,13 @@ class ExerciseAnalyzer:
                 state = _BEFORE_POSITION
             elif unclear:
                 state = _DOUBTED
-            if not pose.detected or check.upright:
+            if not pose.detected:
                 # The smoother holds the last pose through a short loss of the person, so a
                 # live hold survives a missed frame; in hindsight that pose is no
                 # measurement (held past the clip's end, it would lengthen the last hold).
-                # Nor is a patient sitting or standing up (getting up after the last rep).
-                state = _UNMEASURED
+                state = _LOST
+            elif check.upright:
+                state = _UNMEASURED  # sitting or standing up: getting up after the last rep
             self._frame_state.append(state)
             self._frame_side.append(_SIDES.get(winners.get(self.spec.side_signal or "", ""), 0))
 
@@ -667,7 +672,8 @@ class ExerciseAnalyzer:
         t, u, state, series, sides, need = self._recorded(signal, state)
         # Seen but not judged (a doubted skeleton, a flicker of the view verdict): no gap.
         seen_unjudged = (state == _DOUBTED) | (state == _OFF_SIDE_ON)
-        found = strategy_for(counting).segment(t, u, counting, seen_unjudged)
+        blank = np.where(seen_unjudged, Blank.SEEN, np.where(state == _LOST, Blank.LOST, 0))
+        found = strategy_for(counting).segment(t, u, counting, blank)
         self._reps, self._faults, self._partial = [], [], 0
         for rep in found.reps:
             self._replay(rep, t, u, state, series, sides, need)

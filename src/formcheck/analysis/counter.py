@@ -30,6 +30,7 @@ from formcheck.analysis.segment import (
     GRID_S,
     MAX_GAP_S,
     OPENING_S,
+    Blank,
     RepTiming,
     Segmentation,
     Segmenter,
@@ -88,7 +89,7 @@ class LiveCounter:
         self._open_counts = False  # the strategy counts the open rep as it stands
         self._t: list[float] = []
         self._u: list[float] = []
-        self._carry: list[bool] = []
+        self._carry: list[int] = []
         self._from = -math.inf  # reps ending before this are done with
         self._last_valid_t: float | None = None
         self._first_valid_t: float | None = None
@@ -105,23 +106,24 @@ class LiveCounter:
         return out
 
     def update(
-        self, t: float, value: float, valid: bool, *, carry: bool = False
+        self, t: float, value: float, valid: bool, *, carry: int = Blank.SPLIT
     ) -> list[CounterEvent]:
         """Advance by one frame. ``valid`` is False when the frame cannot be judged;
-        ``carry`` marks such a frame where the person is still there (a doubted pose):
-        a gap made only of those does not split a rep or hold."""
+        ``carry`` (a :class:`Blank`) says why: ``SEEN`` (or True), the person is still
+        there (a doubted pose), and a gap made only of those does not split a rep or hold;
+        ``LOST``, nobody found, which a held position carries on through."""
         ok = valid and not math.isnan(value)
         self._t.append(t)
         self._u.append(self._sign * value if ok else math.nan)
-        self._carry.append(carry and not ok)
-        if ok or carry:
+        self._carry.append(Blank.SPLIT if ok else int(carry))
+        if ok or carry == Blank.SEEN:
             self._last_valid_t = t
             if self._first_valid_t is None:
                 self._first_valid_t = t
         elif self._last_valid_t is None or t - self._last_valid_t <= self.max_gap_s:
             return []  # a short blank: nothing new to segment
         events = self._advance(t)
-        if not ok and not carry and self.current is None:
+        if not ok and carry != Blank.SEEN and self.current is None:
             self.phase = Phase.SETUP
         return events
 
@@ -262,7 +264,7 @@ class LiveCycleCounter(LiveCounter):
         self._last_turn = -math.inf
 
     def update(
-        self, t: float, value: float, valid: bool, *, carry: bool = False
+        self, t: float, value: float, valid: bool, *, carry: int = Blank.SPLIT
     ) -> list[CounterEvent]:
         """As :meth:`LiveCounter.update`; a doubted pose shows no movement, so ``carry``
         frames are a gap here."""

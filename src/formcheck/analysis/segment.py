@@ -29,9 +29,10 @@ The rep times feed :mod:`formcheck.analysis.metrics` as :class:`RepTiming`. Live
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, field
+from enum import IntEnum
+from itertools import pairwise
 from typing import NamedTuple, Protocol
 
 import numpy as np
@@ -96,6 +97,15 @@ LONG_HOLD_SHARE = 0.5
 LONG_HOLD_LIFT = 0.5
 
 
+class Blank(IntEnum):
+    """What a frame with no reading says about the gap it falls in (the codes of the
+    ``bridge`` arrays below; ``True`` reads as ``SEEN``)."""
+
+    SPLIT = 0  # seen out of the exercise, or not readable: a gap of these splits the clip
+    SEEN = 1  # the person is there, the pose doubted: a rep or hold carries on through it
+    LOST = 2  # the model found nobody: only a held position carries on (_joined_in_position)
+
+
 @dataclass
 class RepTiming:
     """Times of one rep, hold or cycle (in the oriented signal ``u``: up is towards the top)."""
@@ -119,7 +129,7 @@ class RepTiming:
 
 class Segmenter(Protocol):
     """Segments the oriented counting signal ``u`` (NaN where not judged) at times ``t``;
-    ``bridge`` marks unjudged frames where the person is still there."""
+    ``bridge`` says why each unjudged frame is blank (:class:`Blank`)."""
 
     def __call__(
         self, t: np.ndarray, u: np.ndarray, spec: CountingSpec, bridge: np.ndarray | None
@@ -152,10 +162,10 @@ def segment(
 ) -> Segmentation:
     """Reps of the oriented counting signal ``u`` (NaN where not judged) at times ``t``.
 
-    ``bridge``: frames where the person is there but not measured (a doubted skeleton):
-    a gap made only of those does not split a rep. ``plateau``: the share of a rep's own
-    rise that marks its top (its hold is the time spent there); ``None`` times the hold
-    past the definition's ``top`` instead.
+    ``bridge``: why each unjudged frame is blank (:class:`Blank`): a gap made only of frames
+    where the person is there (``SEEN``, a doubted skeleton) does not split a rep.
+    ``plateau``: the share of a rep's own rise that marks its top (its hold is the time
+    spent there); ``None`` times the hold past the definition's ``top`` instead.
     """
     grids = _smoothed_runs(t, u, bridge)
     if not grids:
@@ -201,15 +211,16 @@ def _rests_high(grids: list[tuple[np.ndarray, np.ndarray]]) -> bool:
 
 
 def _runs(t: np.ndarray, u: np.ndarray, bridge: np.ndarray) -> list[tuple[int, int]]:
-    """Index ranges of judged frames with no gap longer than ``MAX_GAP_S`` between them."""
+    """Index ranges of judged frames with no gap longer than ``MAX_GAP_S`` between them
+    (other than one of frames where the person was seen, ``Blank.SEEN``)."""
     valid = ~np.isnan(u)
     idx = np.flatnonzero(valid)
     if idx.size == 0:
         return []
     runs: list[tuple[int, int]] = []
     start = idx[0]
-    for a, b in itertools.pairwise(idx):
-        doubted_only = b - a > 1 and bool(bridge[a + 1 : b].all())
+    for a, b in pairwise(idx):
+        doubted_only = b - a > 1 and bool(np.all(bridge[a + 1 : b] == Blank.SEEN))
         if t[b] - t[a] > MAX_GAP_S and not doubted_only:
             runs.append((start, a + 1))
             start = b
@@ -608,15 +619,59 @@ def segment_levels(
     ``LEFT_POSITION_S`` (between the two it is still settling or shifting in the
     position), or left only in the model's reading (an excursion entered and left by a
     jump no body makes). A hold counts once held ``min_top_s``; one already held as the clip
-    opens is timed from there. ``openings`` False: a hold a run opens in joins no later one
+    opens is timed from there. A gap in which the model found nobody (``Blank.LOST``) does
+    not end a hold in the position on both sides of it (:func:`_joined_in_position`).
+    ``openings`` False: a hold a run opens in joins no later one across a flipped reading
     (live, where a window opens on the tail of a hold already closed)."""
     sign = 1.0 if spec.direction == "up" else -1.0
     reach, leave = sign * spec.top, sign * spec.start
-    jumps = _jumps(np.asarray(t, dtype=float), np.asarray(u, dtype=float), reach, leave)
+    t, u = np.asarray(t, dtype=float), np.asarray(u, dtype=float)
+    jumps = _jumps(t, u, reach, leave)
+    blank = np.zeros(len(t), dtype=int) if bridge is None else np.asarray(bridge, dtype=int)
+    runs = _runs(t, u, blank)
+    grids = [_smooth_on_grid(t[lo:hi], u[lo:hi]) for lo, hi in runs]
+    # The gaps in which nobody was seen out of the position: the person lost, or doubted.
+    unseen = [bool(np.all(blank[a:b] != Blank.SPLIT)) for (_, a), (b, _) in pairwise(runs)]
     reps: list[RepTiming] = []
-    for grid, y in _smoothed_runs(t, u, bridge):
+    for grid, y in _joined_in_position(grids, unseen, leave, jumps):
         reps += _holds_in_run(grid, y, reach, leave, spec, jumps, openings)
     return Segmentation(reps, leave)
+
+
+def _joined_in_position(
+    grids: list[tuple[np.ndarray, np.ndarray]],
+    unseen: list[bool],
+    leave: float,
+    jumps: np.ndarray,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Runs joined across a gap with the body in the position on both sides of it.
+
+    The model loses a folded body for seconds (face down, limbs hidden), while a body that
+    gets up is seen doing it: unfolding before the gap, kneeling up in it, or refolding after
+    it. So a gap in which nobody was seen out of the position (``unseen``, one per gap) is
+    the model's when the last level before it is in the position (past ``leave``) and so is
+    every level after it, bar the model's first frames if they jump into the position (the
+    tracker starts again from the person detector's box and settles on the body, see
+    ``SETTLE_S``; a body refolding is seen folding). The hold goes on through it, the level
+    drawn straight across the gap.
+    """
+    settle = round(SETTLE_S / GRID_S)
+    joined: list[tuple[np.ndarray, np.ndarray]] = []
+    for k, (grid, y) in enumerate(grids):
+        if joined and unseen[k - 1] and joined[-1][1][-1] >= leave:
+            g0, y0 = joined[-1]
+            if len(y) > settle:
+                gs, ys = grid[settle:], y[settle:]
+                out = np.flatnonzero(y[: settle + 1] < leave)
+                settled = not out.size or _jumped(jumps, grid[out[0]], grid[out[-1]])
+            else:  # not settled yet (live): its reading is no sign that the body left
+                gs, ys, settled = grid[-1:], y0[-1:], True
+            if settled and ys[0] >= leave:
+                whole = g0[0] + GRID_S * np.arange(round((grid[-1] - g0[0]) / GRID_S) + 1)
+                joined[-1] = (whole, np.interp(whole, [*g0, *gs], [*y0, *ys]))
+                continue
+        joined.append((grid, y))
+    return joined
 
 
 def _jumps(t: np.ndarray, u: np.ndarray, reach: float, leave: float) -> np.ndarray:

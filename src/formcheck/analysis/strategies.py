@@ -15,6 +15,7 @@ import numpy as np
 
 from formcheck.analysis.counter import CounterEvent, LiveCounter, LiveCycleCounter
 from formcheck.analysis.segment import (
+    Blank,
     RepTiming,
     Segmentation,
     segment,
@@ -37,7 +38,7 @@ class Counter(Protocol):
     slow_rejected: int
 
     def update(
-        self, t: float, value: float, valid: bool, *, carry: bool = False
+        self, t: float, value: float, valid: bool, *, carry: int = Blank.SPLIT
     ) -> list[CounterEvent]: ...
 
     def finish(self, t: float) -> list[CounterEvent]: ...
@@ -52,7 +53,7 @@ class Strategy(Protocol):
         self, t: np.ndarray, u: np.ndarray, spec: CountingSpec, bridge: np.ndarray | None
     ) -> Segmentation:
         """The reps of the oriented signal ``u`` (NaN where not judged) at times ``t``;
-        ``bridge`` marks unjudged frames where the person is still there."""
+        ``bridge`` says why each unjudged frame is blank (:class:`Blank`)."""
         ...
 
     def live(self, spec: CountingSpec) -> Counter: ...
