@@ -426,12 +426,13 @@ def test_a_gap_where_the_body_was_seen_out_of_the_position_still_splits(fps: flo
 
 
 @pytest.mark.parametrize("fps", [5, 10, 15, 30])
-@pytest.mark.parametrize("lost", [(6.5, 9.5), (5.0, 8.0), (8.0, 10.8)])
+@pytest.mark.parametrize("lost", [(6.5, 9.5), (5.0, 8.0), (8.0, 10.8), (6.5, 10.0)])
 def test_coming_up_while_the_model_loses_the_body_is_still_two_holds(
     fps: float, lost: tuple[float, float]
 ) -> None:
     # Up on the knees from 6 to 9.5 s between two holds; nobody is found over part of it:
-    # the unfolding, the kneeling or the refolding is seen, and it stays two holds.
+    # the unfolding, the kneeling or the refolding is seen, and it stays two holds. Last:
+    # both edges of the gap are still in the position, the body on its way out and back in.
     t, u = _folded([*FOLD_IN, (6.0, 25), (7.0, 100), (9.5, 100), (10.5, 25), (14.0, 25),
                     (16.0, 100)], fps)  # fmt: skip
     u, blank = _unseen(t, u, *lost, Blank.LOST)

@@ -620,7 +620,7 @@ def segment_levels(
     position), or left only in the model's reading (an excursion entered and left by a
     jump no body makes). A hold counts once held ``min_top_s``; one already held as the clip
     opens is timed from there. A gap in which the model found nobody (``Blank.LOST``) does
-    not end a hold in the position on both sides of it (:func:`_joined_in_position`).
+    not end a hold held on both sides of it (:func:`_joined_in_position`).
     ``openings`` False: a hold a run opens in joins no later one across a flipped reading
     (live, where a window opens on the tail of a hold already closed)."""
     sign = 1.0 if spec.direction == "up" else -1.0
@@ -633,7 +633,7 @@ def segment_levels(
     # The gaps in which nobody was seen out of the position: the person lost, or doubted.
     unseen = [bool(np.all(blank[a:b] != Blank.SPLIT)) for (_, a), (b, _) in pairwise(runs)]
     reps: list[RepTiming] = []
-    for grid, y in _joined_in_position(grids, unseen, leave, jumps):
+    for grid, y in _joined_in_position(grids, unseen, reach, jumps):
         reps += _holds_in_run(grid, y, reach, leave, spec, jumps, openings)
     return Segmentation(reps, leave)
 
@@ -641,32 +641,32 @@ def segment_levels(
 def _joined_in_position(
     grids: list[tuple[np.ndarray, np.ndarray]],
     unseen: list[bool],
-    leave: float,
+    reach: float,
     jumps: np.ndarray,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Runs joined across a gap with the body in the position on both sides of it.
+    """Runs joined across a gap with the body held in the position on both sides of it.
 
     The model loses a folded body for seconds (face down, limbs hidden), while a body that
     gets up is seen doing it: unfolding before the gap, kneeling up in it, or refolding after
     it. So a gap in which nobody was seen out of the position (``unseen``, one per gap) is
-    the model's when the last level before it is in the position (past ``leave``) and so is
-    every level after it, bar the model's first frames if they jump into the position (the
-    tracker starts again from the person detector's box and settles on the body, see
-    ``SETTLE_S``; a body refolding is seen folding). The hold goes on through it, the level
-    drawn straight across the gap.
+    the model's when the last level before it is past the hold's level (``reach``; between it
+    and the level that leaves the position the body may be on its way out) and so is every
+    level after it, bar the model's first frames if they jump there (the tracker starts
+    again from the person detector's box and settles on the body, see ``SETTLE_S``; a body
+    refolding is seen folding). The hold goes on through it, drawn straight across the gap.
     """
     settle = round(SETTLE_S / GRID_S)
     joined: list[tuple[np.ndarray, np.ndarray]] = []
     for k, (grid, y) in enumerate(grids):
-        if joined and unseen[k - 1] and joined[-1][1][-1] >= leave:
+        if joined and unseen[k - 1] and joined[-1][1][-1] >= reach:
             g0, y0 = joined[-1]
             if len(y) > settle:
                 gs, ys = grid[settle:], y[settle:]
-                out = np.flatnonzero(y[: settle + 1] < leave)
+                out = np.flatnonzero(y[: settle + 1] < reach)
                 settled = not out.size or _jumped(jumps, grid[out[0]], grid[out[-1]])
             else:  # not settled yet (live): its reading is no sign that the body left
                 gs, ys, settled = grid[-1:], y0[-1:], True
-            if settled and ys[0] >= leave:
+            if settled and ys[0] >= reach:
                 whole = g0[0] + GRID_S * np.arange(round((grid[-1] - g0[0]) / GRID_S) + 1)
                 joined[-1] = (whole, np.interp(whole, [*g0, *gs], [*y0, *ys]))
                 continue
