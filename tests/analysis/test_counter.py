@@ -215,6 +215,25 @@ def test_a_hold_the_model_loses_is_one_hold_live_and_in_hindsight(why: Blank, ho
     assert len(strategy_for(s).segment(t, u, s, blank).counted) == holds
 
 
+@pytest.mark.parametrize("kind", ["holds", "reps"])
+def test_a_hold_the_model_loses_at_its_top_is_one_live_and_in_hindsight(kind: str):
+    # A 10-s hold from the patient's own rest; nobody is found for 3 s in the middle of it.
+    s = spec(kind=kind, min_top_s=1.0)
+    values = hold(0.0, 2.0) + ramp(0, 30, 1) + hold(30, 10) + ramp(30, 0, 1) + hold(0.0, 2)
+
+    def seen(t):
+        return not 6.0 <= t < 9.0
+
+    c = live(s)
+    events = drive(c, values, valid=seen, carry=lambda t: Blank.SPLIT if seen(t) else Blank.LOST)
+    assert [k for k, _ in events] == ["started", "counted", "finished"]
+    t = np.arange(len(values)) / FPS
+    u = np.where([seen(x) for x in t], values, np.nan)
+    blank = np.array([Blank.SPLIT if seen(x) else Blank.LOST for x in t])
+    found = strategy_for(s).segment(t, u, s, blank)
+    assert len(found.counted) == 1 and found.partial == 0
+
+
 def test_thresholds_show_the_rest_and_the_top():
     c = live(spec())
     for i, v in enumerate(hold(0.0, 1.0) + ramp(0, 30, 1)):

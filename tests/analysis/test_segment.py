@@ -104,6 +104,23 @@ def test_a_long_gap_mid_rep_cuts_it_and_the_next_opening_is_partial() -> None:
     assert found.partial == 1
 
 
+@pytest.mark.parametrize("fps", [10, 15, 30])
+def test_a_rep_the_model_loses_at_its_top_goes_on_through_the_gap(fps: float) -> None:
+    # Two bridges held 4 s; the model finds nobody for 2 s in the middle of the second hold.
+    # The hips are up on both sides of the gap: one rep held through it, not a rep cut at the
+    # gap and a partial one after it.
+    knots = [(0.0, 134), (1.0, 134), (2.0, 190), (6.0, 190), (7.0, 134), (9.0, 134),
+             (10.0, 190), (14.0, 190), (15.0, 134), (17.0, 134)]  # fmt: skip
+    t, u = _signal(knots, fps, noise=1.0)
+    u, blank = _unseen(t, u, 11.0, 13.0, Blank.LOST)
+    found = segment(t, u, BRIDGE, bridge=blank)
+    assert len(found.counted) == 2
+    assert found.partial == 0
+    second = found.counted[1]
+    assert second.top_enter_s is not None and second.top_exit_s is not None
+    assert second.top_enter_s < 11.0 and second.top_exit_s > 13.0
+
+
 def test_doubted_frames_do_not_split_a_hold() -> None:
     t, u = _signal(HIGH_OBLIQUE, 30, noise=1.0)
     u = u.copy()
@@ -449,3 +466,17 @@ def test_the_models_first_frames_after_it_finds_the_body_again_do_not_end_the_ho
                     (16.0, 100)], fps)  # fmt: skip
     u, blank = _unseen(t, u, 6.0, 8.0, Blank.LOST)
     assert len(segment_levels(t, u, CHILDS, bridge=blank).counted) == 1
+
+
+@pytest.mark.parametrize("fps", [10, 15, 30])
+@pytest.mark.parametrize("lost_s", [1.5, 3.0])
+def test_a_tilt_held_while_the_model_finds_nobody_is_one_hold(fps: float, lost_s: float) -> None:
+    # Nobody is found for lost_s in the middle of the first 12-s hold: one hold, held through
+    # it (a hold cut by the gap and another the next run opens in would be two).
+    t, u = _signal([(0.0, 0), *HELD_TILTS], fps, noise=0.3)
+    u, blank = _unseen(t, u, 10.8 - lost_s / 2, 10.8 + lost_s / 2, Blank.LOST)
+    found = segment(t, u, TILT, bridge=blank, plateau=TILT.hold_plateau)
+    assert len(found.counted) == 2
+    first = found.counted[0]
+    assert first.top_exit_s is not None and first.top_enter_s is not None
+    assert first.top_exit_s - first.top_enter_s > 11.0

@@ -14,7 +14,8 @@ segmented in a second pass over the counting signal:
    ``long_hold_s`` (its width half way down, ``scipy.signal.peak_widths``);
 3. the clip's edges (and gaps where the person was not judged) are walls of the signal: a
    peak whose rise was not seen is a partial rep; a top reached and held as the clip ends
-   counts, cut (its hold is a lower bound);
+   counts, cut (its hold is a lower bound). A gap where the model found nobody, with the
+   body up on both sides of it, is no wall: the rep or hold goes on through it;
 4. a rep shorter than the definition asks (``min_top_s``, ``min_rep_s``) counts only as
    one of a set: three or more in a row at one pace, of one size and length, clear of the
    landmarks' noise (:func:`_count_rhythm`); alone it is a fidget.
@@ -163,22 +164,41 @@ def segment(
     """Reps of the oriented counting signal ``u`` (NaN where not judged) at times ``t``.
 
     ``bridge``: why each unjudged frame is blank (:class:`Blank`): a gap made only of frames
-    where the person is there (``SEEN``, a doubted skeleton) does not split a rep.
+    where the person is there (``SEEN``, a doubted skeleton) does not split a rep, nor does
+    one where nobody was found (``LOST``) with the body up on both sides of it.
     ``plateau``: the share of a rep's own rise that marks its top (its hold is the time
     spent there); ``None`` times the hold past the definition's ``top`` instead.
     """
-    grids = _smoothed_runs(t, u, bridge)
+    t, u = np.asarray(t, dtype=float), np.asarray(u, dtype=float)
+    grids, unseen = _runs_and_gaps(t, u, bridge)
     if not grids:
         return Segmentation([])
     if spec.either_way and _rests_high(grids):
         grids = [(grid, -y) for grid, y in grids]
     # The patient's rest: where the body spends its time at its lowest, over the whole clip.
     rest = float(np.percentile(np.concatenate([y for _, y in grids]), REST_PERCENTILE))
-    noise = _frame_noise(np.asarray(u, dtype=float))
+    noise = _frame_noise(u)
+    # A rep or hold the model loses at its top goes on through the gap (_joined_in_position),
+    # if the body is still up, past the level a rep or hold needs to rise, on both sides.
+    need = abs(spec.top) * (LONG_HOLD_SHARE if spec.long_hold_s is not None else 1.0)
+    grids = _joined_in_position(grids, unseen, rest + need, _jumps(t, u, need))
     reps: list[RepTiming] = []
     for grid, y in grids:
         reps += _segment_run(grid, y, rest, spec, plateau, noise)
     return Segmentation(reps, rest)
+
+
+def _runs_and_gaps(
+    t: np.ndarray, u: np.ndarray, bridge: np.ndarray | None
+) -> tuple[list[tuple[np.ndarray, np.ndarray]], list[bool]]:
+    """Each run of judged frames smoothed onto the time grid (see :func:`_runs`), and for
+    each gap between two runs whether nobody was seen in it out of the exercise: only the
+    person lost (``Blank.LOST``) or doubted (``Blank.SEEN``)."""
+    blank = np.zeros(len(t), dtype=int) if bridge is None else np.asarray(bridge, dtype=int)
+    runs = _runs(t, u, blank)
+    grids = [_smooth_on_grid(t[lo:hi], u[lo:hi]) for lo, hi in runs]
+    unseen = [bool(np.all(blank[a:b] != Blank.SPLIT)) for (_, a), (b, _) in pairwise(runs)]
+    return grids, unseen
 
 
 def _smoothed_runs(
@@ -626,12 +646,8 @@ def segment_levels(
     sign = 1.0 if spec.direction == "up" else -1.0
     reach, leave = sign * spec.top, sign * spec.start
     t, u = np.asarray(t, dtype=float), np.asarray(u, dtype=float)
-    jumps = _jumps(t, u, reach, leave)
-    blank = np.zeros(len(t), dtype=int) if bridge is None else np.asarray(bridge, dtype=int)
-    runs = _runs(t, u, blank)
-    grids = [_smooth_on_grid(t[lo:hi], u[lo:hi]) for lo, hi in runs]
-    # The gaps in which nobody was seen out of the position: the person lost, or doubted.
-    unseen = [bool(np.all(blank[a:b] != Blank.SPLIT)) for (_, a), (b, _) in pairwise(runs)]
+    jumps = _jumps(t, u, abs(reach - leave))
+    grids, unseen = _runs_and_gaps(t, u, bridge)
     reps: list[RepTiming] = []
     for grid, y in _joined_in_position(grids, unseen, reach, jumps):
         reps += _holds_in_run(grid, y, reach, leave, spec, jumps, openings)
@@ -646,14 +662,15 @@ def _joined_in_position(
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Runs joined across a gap with the body held in the position on both sides of it.
 
-    The model loses a folded body for seconds (face down, limbs hidden), while a body that
-    gets up is seen doing it: unfolding before the gap, kneeling up in it, or refolding after
-    it. So a gap in which nobody was seen out of the position (``unseen``, one per gap) is
-    the model's when the last level before it is past the hold's level (``reach``; between it
-    and the level that leaves the position the body may be on its way out) and so is every
-    level after it, bar the model's first frames if they jump there (the tracker starts
-    again from the person detector's box and settles on the body, see ``SETTLE_S``; a body
-    refolding is seen folding). The hold goes on through it, drawn straight across the gap.
+    The model loses a folded body for seconds (face down, limbs hidden), and any body for a
+    moment, while a body that leaves the position is seen doing it: unfolding or lowering
+    before the gap, or refolding or rising after it. So a gap in which nobody was seen out
+    of the exercise (``unseen``, one per gap) is the model's when the last level before it is
+    past ``reach`` (a held position: the hold's level, between which and the level that
+    leaves it the body may be on its way out; a rep or a hold from the patient's rest: the
+    rise it needs) and so is every level after it, bar the model's first frames if they
+    jump there (the tracker starts again from the person detector's box and settles on the
+    body, see ``SETTLE_S``). The hold goes on through the gap, drawn straight across it.
     """
     settle = round(SETTLE_S / GRID_S)
     joined: list[tuple[np.ndarray, np.ndarray]] = []
@@ -661,9 +678,10 @@ def _joined_in_position(
         if joined and unseen[k - 1] and joined[-1][1][-1] >= reach:
             g0, y0 = joined[-1]
             if len(y) > settle:
-                gs, ys = grid[settle:], y[settle:]
                 out = np.flatnonzero(y[: settle + 1] < reach)
                 settled = not out.size or _jumped(jumps, grid[out[0]], grid[out[-1]])
+                first = int(out[-1]) + 1 if out.size else 0  # past the tracker's jump
+                gs, ys = grid[first:], y[first:]
             else:  # not settled yet (live): its reading is no sign that the body left
                 gs, ys, settled = grid[-1:], y0[-1:], True
             if settled and ys[0] >= reach:
@@ -674,11 +692,11 @@ def _joined_in_position(
     return joined
 
 
-def _jumps(t: np.ndarray, u: np.ndarray, reach: float, leave: float) -> np.ndarray:
+def _jumps(t: np.ndarray, u: np.ndarray, band: float) -> np.ndarray:
     """(from, to) times of consecutive frames whose readings differ by ``JUMP_BANDS`` bands."""
     ok = ~np.isnan(u)
     t, u = t[ok], u[ok]
-    big = (np.abs(np.diff(u)) > JUMP_BANDS * abs(reach - leave)) & (np.diff(t) <= JUMP_S)
+    big = (np.abs(np.diff(u)) > JUMP_BANDS * band) & (np.diff(t) <= JUMP_S)
     return np.column_stack((t[:-1][big], t[1:][big])) if t.size > 1 else np.empty((0, 2))
 
 
