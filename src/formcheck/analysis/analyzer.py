@@ -42,7 +42,8 @@ _SIDE_NAMES = {1: "left", 2: "right"}
 # How a frame was measured, for the hindsight pass: not at all; fully; the person is there
 # but the skeleton is doubted (a hold carries on through it); refused for the view (counted
 # on the oblique signal, or as the side view a clip judged side-on is); seen before the
-# starting position first was; nobody found (a held position carries on through it).
+# starting position first was; nobody found (a hold the body is up in on both sides of
+# such a gap carries on through it).
 _UNMEASURED, _MEASURED, _DOUBTED, _OFF_SIDE_ON, _BEFORE_POSITION, _LOST = 0, 1, 2, 3, 4, 5
 # A consensus read from the picture counts an oblique clip only while the body's plane
 # faces the camera by this much (plane_facing; about 70 deg off side-on on rendered tilts,
@@ -672,7 +673,8 @@ class ExerciseAnalyzer:
         t, u, state, series, sides, need = self._recorded(signal, state)
         # Seen but not judged (a doubted skeleton, a flicker of the view verdict): no gap.
         seen_unjudged = (state == _DOUBTED) | (state == _OFF_SIDE_ON)
-        blank = np.where(seen_unjudged, Blank.SEEN, np.where(state == _LOST, Blank.LOST, 0))
+        lost = np.where(state == _LOST, Blank.LOST, Blank.SPLIT)
+        blank = np.where(seen_unjudged, Blank.SEEN, lost)
         found = strategy_for(counting).segment(t, u, counting, blank)
         self._reps, self._faults, self._partial = [], [], 0
         for rep in found.reps:

@@ -111,7 +111,8 @@ class LiveCounter:
         """Advance by one frame. ``valid`` is False when the frame cannot be judged;
         ``carry`` (a :class:`Blank`) says why: ``SEEN`` (or True), the person is still
         there (a doubted pose), and a gap made only of those does not split a rep or hold;
-        ``LOST``, nobody found, which a held position carries on through."""
+        ``LOST``, nobody found, which a hold the body is up in on both sides carries on
+        through."""
         ok = valid and not math.isnan(value)
         self._t.append(t)
         self._u.append(self._sign * value if ok else math.nan)

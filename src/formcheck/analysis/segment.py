@@ -104,7 +104,7 @@ class Blank(IntEnum):
 
     SPLIT = 0  # seen out of the exercise, or not readable: a gap of these splits the clip
     SEEN = 1  # the person is there, the pose doubted: a rep or hold carries on through it
-    LOST = 2  # the model found nobody: only a held position carries on (_joined_in_position)
+    LOST = 2  # the model found nobody: a hold the body is up in on both sides carries on
 
 
 @dataclass
