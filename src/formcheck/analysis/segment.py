@@ -180,8 +180,9 @@ def segment(
     noise = _frame_noise(u)
     # A rep or hold the model loses at its top goes on through the gap (_joined_in_position),
     # if the body is still up, past the level a rep or hold needs to rise, on both sides.
-    need = abs(spec.top) * (LONG_HOLD_SHARE if spec.long_hold_s is not None else 1.0)
-    grids = _joined_in_position(grids, unseen, rest + need, _jumps(t, u, need))
+    if any(unseen):
+        need = abs(spec.top) * (LONG_HOLD_SHARE if spec.long_hold_s is not None else 1.0)
+        grids = _joined_in_position(grids, unseen, rest + need, _jumps(t, u, need))
     reps: list[RepTiming] = []
     for grid, y in grids:
         reps += _segment_run(grid, y, rest, spec, plateau, noise)
@@ -199,17 +200,6 @@ def _runs_and_gaps(
     grids = [_smooth_on_grid(t[lo:hi], u[lo:hi]) for lo, hi in runs]
     unseen = [bool(np.all(blank[a:b] != Blank.SPLIT)) for (_, a), (b, _) in pairwise(runs)]
     return grids, unseen
-
-
-def _smoothed_runs(
-    t: np.ndarray, u: np.ndarray, bridge: np.ndarray | None
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each run of judged frames (see :func:`_runs`) smoothed onto the time grid."""
-    t = np.asarray(t, dtype=float)
-    u = np.asarray(u, dtype=float)
-    if bridge is None:
-        bridge = np.zeros(len(t), dtype=bool)
-    return [_smooth_on_grid(t[lo:hi], u[lo:hi]) for lo, hi in _runs(t, u, bridge)]
 
 
 def _rests_high(grids: list[tuple[np.ndarray, np.ndarray]]) -> bool:
@@ -524,7 +514,7 @@ def segment_cycles(
     learned from the first seconds is not yet the patient's, and where a window opens on
     the last counted cycle's second turn, which starts no cycle).
     """
-    grids = _smoothed_runs(t, v, bridge)
+    grids, _ = _runs_and_gaps(np.asarray(t, dtype=float), np.asarray(v, dtype=float), bridge)
     if not grids:
         return Segmentation([])
     if centre is None:
