@@ -1,12 +1,14 @@
 """Signals that move together: which way each part moves, learned from a recorded clip.
 
 A pelvic tilt shows in several small signals at once (the hip angle, the knee angle, the knee
-sliding along the thigh), but which way each of them moves depends on the person and on the
-camera: one person's hip opens in a tilt, another's closes. Summed with fixed signs, parts
-that disagree cancel and a visible tilt reads as noise. Over a whole clip the parts' joint
-movement shows their signs: the tilt is the largest movement they share, the first principal
-component of the parts, each scaled to its own spread, while landmark noise is independent
-from part to part.
+sliding along the thigh). Some parts move the same way in every tilt (with the feet planted,
+the knee closes and slides towards the foot); others differ between people and cameras (one
+person's hip opens in a tilt, another's closes). Summed with fixed signs, a part going the
+other way cancels the rest and a visible tilt reads as noise. The definition says which
+parts' directions differ (``learn``); over a whole clip each of those joins the way it moves
+with the parts whose signs are known. The known parts are never relearned: the largest
+movement in a clip is not always the exercise (a shuffle along the mat moves every part), and
+learning every sign from it turned the knee's sign round and missed tilts.
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ MIN_FRAMES = 30
 
 
 def learn_signs(
-    parts: Sequence[np.ndarray], usual: Sequence[int], use: np.ndarray | None = None
+    parts: Sequence[np.ndarray],
+    usual: Sequence[int],
+    learn: Sequence[bool],
+    use: np.ndarray | None = None,
 ) -> tuple[int, ...]:
-    """Each part's sign in the parts' main joint movement over the frames ``use`` selects.
-
-    The result is oriented to agree with ``usual`` as far as it can (the movement's direction
-    is a separate question, settled by where the clip rests); too few frames keep ``usual``.
-    """
+    """Each part's sign over the frames ``use`` selects: the ``usual`` one, or, for a part
+    ``learn`` marks, the way it moves with the sum of the others (each part scaled to its
+    own 5-95 % spread, so no unit outweighs another). Too few frames keep ``usual``."""
     x = np.column_stack([np.asarray(p, dtype=float) for p in parts])
     keep = np.all(np.isfinite(x), axis=1)
     if use is not None:
@@ -41,11 +44,13 @@ def learn_signs(
     if np.any(spread <= 0):
         return tuple(usual)
     x = x / spread
-    _, vectors = np.linalg.eigh(x.T @ x)
-    main = vectors[:, -1]
-    signs = np.where(main >= 0, 1, -1)
-    if np.dot(signs, usual) < 0:
-        signs = -signs
+    fixed = ~np.asarray(learn, dtype=bool)
+    movement = x[:, fixed] @ np.asarray(usual)[fixed]
+    signs = list(usual)
+    for i in np.flatnonzero(~fixed):
+        together = float(np.dot(x[:, i], movement))
+        if together != 0.0:
+            signs[i] = 1 if together > 0 else -1
     return tuple(int(s) for s in signs)
 
 
