@@ -461,7 +461,8 @@ class ConsensusSpec(_Strict):
         (),
         description="the parts whose direction differs between people or views: a recorded "
         "clip learns each one's sign from how it moves with the other parts, whose signs "
-        "are fixed and say what the movement is",
+        "are fixed and say what the movement is (unless two of those clearly move against "
+        "each other over the clip: then every sign is learned from it)",
     )
     unit: str = Field(..., description="the unit of the sum (the parts' units may differ)")
     label: str = ""
