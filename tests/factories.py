@@ -111,20 +111,6 @@ def supine_pose(
     return _assemble({k: _img(v, floor_y) for k, v in parts.items()}, near, mirror)
 
 
-def tilt_pose(tilt_deg: float, **kwargs: Any) -> np.ndarray:
-    """Lying as :func:`supine_pose` at a 135-deg hip, in a posterior pelvic tilt of
-    ``tilt_deg``: the hip angle opens by that much and the knee travels as many pixels along
-    the thigh, away from the hip, so the knee closes and slides towards the foot (on real
-    tilts the knee angle and the knee's reach move together). The plain hip-angle builder
-    opens the knee a little as the hip opens, the foot sliding: no tilt does that."""
-    xy = supine_pose(135.0 + tilt_deg, **kwargs).copy()
-    for side in ("LEFT", "RIGHT"):
-        knee, hip = Landmark[f"{side}_KNEE"], Landmark[f"{side}_HIP"]
-        thigh = xy[knee, :2] - xy[hip, :2]
-        xy[knee, :2] += tilt_deg * thigh / np.linalg.norm(thigh)
-    return xy
-
-
 def tabletop_pose(
     leg_left_deg: float = 90.0,
     leg_right_deg: float = 90.0,

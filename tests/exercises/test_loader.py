@@ -243,16 +243,6 @@ def test_consensus_names_known_parts_and_one_sign_each():
     bad = {**raw, "consensus": {"tilt": {**raw["consensus"]["tilt"], "parts": parts}}}
     with pytest.raises(ValueError, match="knee_travel"):
         ExerciseSpec.model_validate(bad)
-    # The parts whose sign a clip learns are among the parts, and not all of them: the
-    # others say what the movement is.
-    assert raw["consensus"]["tilt"]["learn"] == ("hip_angle",)
-    bad = {**raw, "consensus": {"tilt": {**raw["consensus"]["tilt"], "learn": ("hip",)}}}
-    with pytest.raises(ValueError, match="learn names \\['hip'\\]"):
-        ExerciseSpec.model_validate(bad)
-    every = raw["consensus"]["tilt"]["parts"]
-    bad = {**raw, "consensus": {"tilt": {**raw["consensus"]["tilt"], "learn": every}}}
-    with pytest.raises(ValueError, match="at least one must keep its sign"):
-        ExerciseSpec.model_validate(bad)
 
 
 def test_an_oblique_counting_signal_is_in_the_bodys_plane_or_a_consensus():

@@ -686,8 +686,7 @@ class ExerciseAnalyzer:
         """Sum each consensus signal again, with its parts' signs learned from this clip."""
         for name, spec in self.spec.consensus.items():
             parts = [np.asarray(self._series[p], dtype=float) for p in spec.parts]
-            learn = [part in spec.learn for part in spec.parts]
-            signs = learn_signs(parts, spec.signs, learn, measured)
+            signs = learn_signs(parts, spec.signs, measured)
             self.consensus_signs[name] = signs
             if signs != spec.signs:
                 values = combine(dict(zip(spec.parts, parts, strict=True)), spec, signs)

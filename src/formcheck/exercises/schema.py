@@ -454,15 +454,9 @@ class ConsensusSpec(_Strict):
     )
     signs: tuple[Literal[-1, 1], ...] = Field(
         ...,
-        description="how each part moves with the movement (+1 with it, -1 against it); "
-        "for a part in ``learn``, how it usually moves (used live)",
-    )
-    learn: tuple[str, ...] = Field(
-        (),
-        description="the parts whose direction differs between people or views: a recorded "
-        "clip learns each one's sign from how it moves with the other parts, whose signs "
-        "are fixed and say what the movement is (unless two of those clearly move against "
-        "each other over the clip: then every sign is learned from it)",
+        description="how each part usually moves with the movement (+1 with it, -1 against "
+        "it): used live; a recorded clip learns each part's sign from how the parts move "
+        "together over the whole clip, as people and camera angles differ",
     )
     unit: str = Field(..., description="the unit of the sum (the parts' units may differ)")
     label: str = ""
@@ -471,11 +465,6 @@ class ConsensusSpec(_Strict):
     def _same_length(self) -> ConsensusSpec:
         if len(self.signs) != len(self.parts):
             raise ValueError(f"consensus: {len(self.parts)} parts but {len(self.signs)} signs")
-        unknown = [p for p in self.learn if p not in self.parts]
-        if unknown:
-            raise ValueError(f"consensus: learn names {unknown}, which are not among its parts")
-        if set(self.parts) <= set(self.learn):
-            raise ValueError("consensus: every part is in learn; at least one must keep its sign")
         return self
 
 
