@@ -181,12 +181,19 @@ def segment(
     # A rep or hold the model loses at its top goes on through the gap (_joined_in_position),
     # if the body is still up, past the level a rep or hold needs to rise, on both sides.
     if any(unseen):
-        need = abs(spec.top) * (LONG_HOLD_SHARE if spec.long_hold_s is not None else 1.0)
+        need = _least_rise(spec)
         grids = _joined_in_position(grids, unseen, rest + need, _jumps(t, u, need))
     reps: list[RepTiming] = []
     for grid, y in grids:
         reps += _segment_run(grid, y, rest, spec, plateau, noise)
     return Segmentation(reps, rest)
+
+
+def _least_rise(spec: CountingSpec) -> float:
+    """The least rise a rep or hold may count from: ``top``, or a share of it for a hold
+    held ``long_hold_s``."""
+    full = abs(spec.top)
+    return full * LONG_HOLD_SHARE if spec.long_hold_s is not None else full
 
 
 def _runs_and_gaps(
@@ -282,7 +289,7 @@ def _segment_run(
         return abs(level - rest) <= REST_BAND * max(top - rest, 0.0)
 
     full = abs(spec.top)
-    low = full * LONG_HOLD_SHARE if spec.long_hold_s is not None else full
+    low = _least_rise(spec)
     tops = _tops(y, rest, spec, low)
     peaks = _apart(sorted(tops), y, rest)
     reps: list[RepTiming] = []
