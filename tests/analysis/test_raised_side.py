@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
-from formcheck.analysis.raised_side import RaisedSide
+from formcheck.analysis.raised_side import RaisedSide, raised_in_hindsight, rests_in_hindsight
 from formcheck.exercises.schema import CountingSpec
 
 FPS = 30.0
@@ -77,3 +78,49 @@ def test_reset_forgets_the_rest_levels():
     run(raised, 113.0, 96.0, 2.0)
     raised.reset()
     assert raised.offsets() == {"left": 0.0, "right": 0.0}
+
+
+# -- in hindsight, over a whole recorded clip ---------------------------------------------
+
+LIFT = 24.0
+
+
+def clip(segments: list[tuple[float, float, int]], noise: float = 1.0) -> tuple[np.ndarray, ...]:
+    """Left and right readings at 10 fps from (left, right, frames) segments, with jitter."""
+    rng = np.random.default_rng(0)
+    left = np.concatenate([np.full(n, lv) for lv, _, n in segments])
+    right = np.concatenate([np.full(n, rv) for _, rv, n in segments])
+    return left + rng.normal(0, noise, left.size), right + rng.normal(0, noise, right.size)
+
+
+def test_rests_further_apart_than_a_lift_are_learned_from_the_whole_clip():
+    # 57 deg off side-on: the near (left) leg rests at 78, the far one at 113. Its lift reads
+    # 145, and the resting right leg's reading follows it to 130 (the pelvis shifts). The live
+    # rule never learns these rests (they are more than a lift apart), so the right leg's
+    # resting 113 hid most of the left's lift.
+    left, right = clip([(78, 113, 40), (80, 185, 30), (78, 113, 40), (145, 130, 30), (78, 113, 40)])
+    rests = rests_in_hindsight(left, right, LIFT, np.ones(left.size, bool))
+    assert rests == pytest.approx({"left": 78.0, "right": 113.0}, abs=1.0)
+    value, side = raised_in_hindsight(left, right, rests)
+    assert np.median(value[:40]) == pytest.approx(78.0, abs=1.0)  # both at rest: one level
+    assert np.median(value[110:140]) == pytest.approx(145.0, abs=1.5)  # the left's whole lift
+    assert set(side[110:140]) == {1} and set(side[40:70]) == {2}
+
+
+def test_a_clip_that_opens_with_a_leg_held_up_learns_the_rest_after_it():
+    left, right = clip([(180, 96, 30), (96, 96, 60), (96, 175, 30), (96, 96, 30)])
+    rests = rests_in_hindsight(left, right, LIFT, np.ones(left.size, bool))
+    assert rests == pytest.approx({"left": 96.0, "right": 96.0}, abs=1.0)
+
+
+def test_no_rest_of_both_seen_leaves_the_live_signal():
+    # The far leg is seen only while the near one lifts (its readings there are the model's
+    # guess, spread wide): no frame shows both legs resting.
+    left, right = clip(
+        [(75, math.nan, 40), (172, math.nan, 30), (75, math.nan, 40), (172, math.nan, 30)]
+    )
+    lifted = left > 120
+    right[lifted] = np.random.default_rng(1).uniform(40.0, 160.0, lifted.sum())
+    assert rests_in_hindsight(left, right, LIFT, np.ones(left.size, bool)) is None
+    left, right = clip([(75, math.nan, 100)])
+    assert rests_in_hindsight(left, right, LIFT, np.ones(left.size, bool)) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,21 @@ def test_on_all_fours_far_off_side_on_is_counted_in_3d(
     assert report.summary.judgeable
     assert report.summary.rep_count == label.count == 2
     assert any("counted from the 3D pose" in n for n in report.summary.notes)
+
+
+def test_bird_dog_far_off_side_on_names_each_raised_leg(tmp_path: Path) -> None:
+    # 57 deg off side-on the two legs on the floor read 77 and 110 deg in the picture, more
+    # than a lift apart, so the live rule never learned their rests: the far leg's higher
+    # resting reading won every frame, every rep was named "right", and the near leg's rep
+    # read as the same-side arm reaching. The whole clip shows where both legs rest.
+    video = tmp_path / "bird_dog.mp4"
+    render_clip("bird_dog", video, reps=3, seed=50030, fps=15.0, azimuth_deg=57.4,
+                elevation_deg=13.0)  # fmt: skip
+    truth = json.loads(truth_path(video).read_text())
+    sides = [r["side"] for r in truth["reps"] if r["index"] > 0]
+    report = _analyse(video, "bird_dog")
+    assert [r.side for r in report.reps] == sides == ["left", "right", "left"]
+    assert "same_side" not in {f.id for f in report.faults}
 
 
 def test_bridge_filmed_from_above_and_round_counts_without_the_pictures_posture_check(

@@ -17,7 +17,7 @@ from formcheck.analysis.consensus import combine, learn_signs
 from formcheck.analysis.counter import CounterEvent
 from formcheck.analysis.faults import FaultHit, evaluate, quality
 from formcheck.analysis.metrics import RepAccumulator, lower_bound_metrics
-from formcheck.analysis.raised_side import RaisedSide
+from formcheck.analysis.raised_side import RaisedSide, raised_in_hindsight, rests_in_hindsight
 from formcheck.analysis.segment import Blank, RepTiming
 from formcheck.analysis.state import FrameAnalysis, FrameStatus, Phase, RepEvent
 from formcheck.analysis.strategies import REP_PLATEAU, strategy_for
@@ -669,6 +669,7 @@ class ExerciseAnalyzer:
             if inside is not None:
                 between = state[inside[0] : inside[1] + 1]
                 between[between == _OFF_SIDE_ON] = _MEASURED
+        self._relearn_raised(state == _MEASURED)
         self._relearn_consensus(state == _MEASURED)
         t, u, state, series, sides, need = self._recorded(signal, state)
         # Seen but not judged (a doubted skeleton, a flicker of the view verdict): no gap.
@@ -681,6 +682,28 @@ class ExerciseAnalyzer:
             self._replay(rep, t, u, state, series, sides, need)
             end = rep.end_s if rep.end_s is not None else float(t[-1])
             self._close_rep(rep, end, complete=rep.counted)
+
+    def _relearn_raised(self, measured: np.ndarray) -> None:
+        """Each side_max signal again, each side's rest learned from the whole clip."""
+        lift = abs(self.spec.counting.top)
+        changed = set()
+        for name, source in self.spec.side_max.items():
+            left = np.asarray(self._series[f"{source}_left"], dtype=float)
+            right = np.asarray(self._series[f"{source}_right"], dtype=float)
+            rests = rests_in_hindsight(left, right, lift, measured)
+            if rests is None:
+                continue
+            value, side = raised_in_hindsight(left, right, rests)
+            self._series[name] = array("f", value.astype(np.float32).tobytes())
+            changed.add(name)
+            if name == self.spec.side_signal:
+                self._frame_side = array("b", side.tobytes())
+        for name, (a, b) in self.spec.sums.items():
+            if {a, b} & changed:
+                total = np.asarray(self._series[a], dtype=float) + np.asarray(
+                    self._series[b], dtype=float
+                )
+                self._series[name] = array("f", total.astype(np.float32).tobytes())
 
     def _relearn_consensus(self, measured: np.ndarray) -> None:
         """Sum each consensus signal again, with its parts' signs learned from this clip."""

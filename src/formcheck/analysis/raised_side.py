@@ -6,11 +6,18 @@ near one. Taking the higher raw reading then names the resting leg while the
 other lifts half way, and hides most of that lift. Here each side's rest level
 is learned while the patient rests; a side's reading is shifted by how far its
 rest sits above the lower side's rest, and the higher shifted reading wins.
+
+Live, both limbs count as resting only while they read within a lift of each other, so
+that a limb held up is never learned as rest. Filmed 45-60 deg off side-on the resting
+readings can sit further apart than that: a recorded clip then learns both rests from
+the whole clip (:func:`rests_in_hindsight`).
 """
 
 from __future__ import annotations
 
 import math
+
+import numpy as np
 
 from formcheck.analysis.rest_level import RestLevel
 from formcheck.exercises.schema import CountingSpec
@@ -19,6 +26,7 @@ from formcheck.landmarks import Side
 SIDES = tuple(s.value for s in Side)
 REST_WINDOW_S = 30.0  # rest levels from the last half minute (the patient may shift)
 REST_STILL_S = 0.3
+MIN_REST_FRAMES = 10  # a second of both limbs resting, at the 10 fps a stride may leave
 
 
 class RaisedSide:
@@ -71,3 +79,48 @@ class RaisedSide:
             return math.nan, None
         best = max(shifted, key=lambda s: shifted[s])
         return shifted[best], best
+
+
+def rests_in_hindsight(
+    left: np.ndarray, right: np.ndarray, lift: float, use: np.ndarray
+) -> dict[str, float] | None:
+    """Each side's rest level over a whole recorded clip (None: no rest of both was seen).
+
+    Both limbs rest where the pair's summed reading is lowest: only one limb of a pair lifts
+    at a time (the other bears the weight), and a lift raises its own reading more than it
+    moves the other's. That holds however far apart the view puts the two resting readings,
+    which the live rule cannot tell from one limb held up. Resting limbs are still: where
+    either side's readings there spread wider than the live rule's stillness (a limb the
+    camera sees only when the other one lifts), there was no rest of both to learn from.
+    """
+    both = use & np.isfinite(left) & np.isfinite(right)
+    if not both.any():
+        return None
+    left, right = left[both], right[both]
+    total = left + right
+    still = 0.4 * lift
+    resting = total <= np.percentile(total, 10) + still
+    rests = {}
+    for side, values in (("left", left[resting]), ("right", right[resting])):
+        low, high = np.percentile(values, [10, 90])
+        if values.size < MIN_REST_FRAMES or high - low > still:
+            return None
+        rests[side] = float(np.median(values))
+    return rests
+
+
+def raised_in_hindsight(
+    left: np.ndarray, right: np.ndarray, rests: dict[str, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The side_max signal and its winning side (0 none, 1 left, 2 right) per frame."""
+    low = min(rests.values())
+    shifted_l, shifted_r = left - (rests["left"] - low), right - (rests["right"] - low)
+    value = np.fmax(shifted_l, shifted_r)
+    side = np.where(
+        np.isnan(value),
+        0,
+        np.where(
+            np.nan_to_num(shifted_l, nan=-np.inf) >= np.nan_to_num(shifted_r, nan=-np.inf), 1, 2
+        ),
+    )
+    return value, side.astype(np.int8)
