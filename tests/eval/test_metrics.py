@@ -10,12 +10,23 @@ import pytest
 
 from formcheck.errors import InputError
 from formcheck.eval.labels import LabelledClip, TrueRep, load_labels
-from formcheck.eval.metrics import ClipScore, FaultTally, match_reps, overall, score_faults
+from formcheck.eval.metrics import (
+    ClipScore,
+    FaultTally,
+    match_reps,
+    overall,
+    score_faults,
+    score_sides,
+)
 from formcheck.report.model import Rep
 
 
-def rep(start: float, peak: float, end: float, faults: list[str] | None = None) -> Rep:
-    return Rep(index=1, kind="rep", start_s=start, peak_s=peak, end_s=end, faults=faults or [])
+def rep(
+    start: float, peak: float, end: float, faults: list[str] | None = None, side: str | None = None
+) -> Rep:
+    return Rep(
+        index=1, kind="rep", start_s=start, peak_s=peak, end_s=end, faults=faults or [], side=side
+    )
 
 
 def test_match_reps_by_overlap_and_by_peak_time():
@@ -137,3 +148,24 @@ def test_terminal_summary_line_of_a_fault_never_labelled():
     assert fault_line("sagging_hips", FaultTally(1, 1, 0)) == (
         "  sagging_hips: precision 0.50, recall 1.00, F1 0.67"
     )
+
+
+def test_sides_are_scored_on_matched_reps_that_name_one():
+    truth = [TrueRep(0, 1, 2, side="left"), TrueRep(3, 4, 5, side="right"), TrueRep(6, 7, 8)]
+    got = [
+        rep(0, 1, 2, side="right"),  # the wrong leg
+        rep(3, 4, 5, side="right"),
+        rep(6, 7, 8, side="left"),  # the truth names no side: not scored
+        rep(20, 21, 22, side="left"),  # matches no true rep: not scored
+    ]
+    assert score_sides(truth, got) == (2, 1)
+    from formcheck.eval.runner import markdown_table
+
+    a = ClipScore("a", "bird_dog", "synthetic", 3, 3, True, 1.0, sides_named=2, sides_right=1)
+    b = ClipScore("b", "bird_dog", "synthetic", 3, 3, True, 1.0, sides_named=3, sides_right=3)
+    c = ClipScore("c", "bridge", "synthetic", 2, 2, True, 1.0)
+    total = overall([a, b, c])
+    assert total.side_rate == pytest.approx(4 / 5)
+    table = markdown_table([a, b, c], total, "t")
+    assert "| bird_dog | 2 | 2/2 | 2/2 | 0 | 4/5 |" in table
+    assert "| bridge | 1 | 1/1 | 1/1 | 0 | - |" in table

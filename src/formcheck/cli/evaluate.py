@@ -147,6 +147,11 @@ def eval_command(
             f"hold error {_f(total.hold_mae_s)} s, false faults on clean reps "
             f"{_f(total.false_fault_rate, True)}, median angle error "
             f"{_f(total.median_angle_error)} deg, frames with a pose {_f(total.pose_share, True)}"
+            + (
+                ""
+                if math.isnan(total.side_rate)
+                else f", one-sided reps named for the right side {_f(total.side_rate, True)}"
+            )
         )
         for f, t in total.faults.items():
             console.print(fault_line(f, t))

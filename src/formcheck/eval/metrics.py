@@ -5,6 +5,8 @@
   as 0 reps in all three; how many it declined, and the OBOA on the clips it did judge,
   are reported beside them.
 - Holds: mean absolute error of each matched hold's duration.
+- Sides: of the matched reps of a one-sided exercise, how many are named for the side
+  that truly moved (the per-side tally a prescription counts).
 - Faults: precision, recall and F1 per fault id, matched rep by rep; and the share
   of clean (fault-free) true reps that got a false fault.
 - Angles: median absolute error of the analysed angles against the true ones (image
@@ -93,6 +95,8 @@ class ClipScore:
     faults: dict[str, FaultTally] = field(default_factory=dict)
     clean_reps: int = 0
     clean_reps_flagged: int = 0
+    sides_named: int = 0  # matched reps with a side in both truth and analysis
+    sides_right: int = 0  # of those, named for the side that moved
     angle_errors: dict[str, float] = field(default_factory=dict)  # signal -> median |err|
     # Against the anatomical truth: the 3D signal ("hip_angle_3d") and the picture's angle over
     # the same points ("hip_angle"), median |err| over the clip's frames.
@@ -175,6 +179,16 @@ def score_faults(
                 if f in tallies:
                     tallies[f].fp += 1
     return tallies, clean, flagged
+
+
+def score_sides(truth: Sequence[TrueRep], predicted: Sequence[Rep]) -> tuple[int, int]:
+    """(matched reps whose side both name, of them named for the side that moved)."""
+    named = right = 0
+    for i, j in match_reps(truth, predicted):
+        if truth[i].side and predicted[j].side:
+            named += 1
+            right += truth[i].side == predicted[j].side
+    return named, right
 
 
 def hold_errors(truth: Sequence[TrueRep], predicted: Sequence[Rep]) -> list[float]:
@@ -287,6 +301,7 @@ def score_clip(label: LabelledClip, report: SessionReport, spec: ExerciseSpec) -
     )
     if label.reps:
         score.hold_errors_s = hold_errors(label.reps, predicted)
+        score.sides_named, score.sides_right = score_sides(label.reps, predicted)
         if label.fault_labels_known:
             score.faults, score.clean_reps, score.clean_reps_flagged = score_faults(
                 label.reps, predicted, spec.fault_ids()
@@ -341,6 +356,7 @@ class Overall:
     hold_mae_s: float
     faults: dict[str, FaultTally]
     false_fault_rate: float  # share of clean true reps with any predicted fault
+    side_rate: float  # share of matched one-sided reps named for the side that moved
     median_angle_error: float
     pose_share: float
     failed: int
@@ -369,10 +385,16 @@ def overall(scores: Sequence[ClipScore]) -> Overall:
         hold_mae_s=_mean(holds),
         faults={f: t for f, t in sorted(tallies.items()) if t.tp + t.fp + t.fn},
         false_fault_rate=flagged / clean if clean else math.nan,
+        side_rate=_share(ok),
         median_angle_error=float(np.median(angles)) if angles else math.nan,
         pose_share=_mean([s.pose_share for s in ok]),
         failed=len(scores) - len(ok),
     )
+
+
+def _share(scores: Sequence[ClipScore]) -> float:
+    named = sum(s.sides_named for s in scores)
+    return sum(s.sides_right for s in scores) / named if named else math.nan
 
 
 def _mean(values: Sequence[float | bool]) -> float:

@@ -162,17 +162,20 @@ def markdown_table(scores: Sequence[ClipScore], total: Overall, title: str) -> s
     for s in scores:
         by_ex.setdefault(s.exercise, []).append(s)
     lines += [
-        "| exercise | clips | exact count | off-by-one | cannot judge |",
-        "|---|---|---|---|---|",
+        "| exercise | clips | exact count | off-by-one | cannot judge "
+        "| reps named for the right side |",
+        "|---|---|---|---|---|---|",
     ]
     for ex, group in sorted(by_ex.items()):
         countable = [s for s in group if s.countable]
         exact = sum(s.abs_error == 0 for s in countable)
         obo = sum(s.abs_error <= 1 for s in countable)
         declined = sum(not s.judgeable for s in countable)
+        named = sum(s.sides_named for s in group)
+        sides = f"{sum(s.sides_right for s in group)}/{named}" if named else "-"
         lines.append(
             f"| {ex} | {len(group)} | {exact}/{len(countable)} | {obo}/{len(countable)} "
-            f"| {declined} |"
+            f"| {declined} | {sides} |"
         )
     lines.append("")
     lines += view_table(scores)
