@@ -684,26 +684,32 @@ class ExerciseAnalyzer:
             self._close_rep(rep, end, complete=rep.counted)
 
     def _relearn_raised(self, measured: np.ndarray) -> None:
-        """Each side_max signal again, each side's rest learned from the whole clip."""
+        """Each side_max signal again, each side's rest learned from the whole clip, and the
+        signals combined from it."""
         lift = abs(self.spec.counting.top)
-        changed = set()
+        changed: set[str] = set()
         for name, source in self.spec.side_max.items():
             left = np.asarray(self._series[f"{source}_left"], dtype=float)
             right = np.asarray(self._series[f"{source}_right"], dtype=float)
             rests = rests_in_hindsight(left, right, lift, measured)
             if rests is None:
                 continue
-            value, side = raised_in_hindsight(left, right, rests)
+            value, left_won = raised_in_hindsight(left, right, rests)
             self._series[name] = array("f", value.astype(np.float32).tobytes())
             changed.add(name)
             if name == self.spec.side_signal:
-                self._frame_side = array("b", side.tobytes())
-        for name, (a, b) in self.spec.sums.items():
-            if {a, b} & changed:
-                total = np.asarray(self._series[a], dtype=float) + np.asarray(
-                    self._series[b], dtype=float
-                )
-                self._series[name] = array("f", total.astype(np.float32).tobytes())
+                sides = np.where(left_won, _SIDES["left"], _SIDES["right"])
+                sides[np.isnan(value)] = 0
+                self._frame_side = array("b", sides.astype(np.int8).tobytes())
+        # As step() combines them: differences, then sums, each in order.
+        for combined, sign in ((self.spec.derived, -1.0), (self.spec.sums, 1.0)):
+            for name, (a, b) in combined.items():
+                if {a, b} & changed:
+                    total = np.asarray(self._series[a], dtype=float) + sign * np.asarray(
+                        self._series[b], dtype=float
+                    )
+                    self._series[name] = array("f", total.astype(np.float32).tobytes())
+                    changed.add(name)
 
     def _relearn_consensus(self, measured: np.ndarray) -> None:
         """Sum each consensus signal again, with its parts' signs learned from this clip."""

@@ -112,15 +112,10 @@ def rests_in_hindsight(
 def raised_in_hindsight(
     left: np.ndarray, right: np.ndarray, rests: dict[str, float]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The side_max signal and its winning side (0 none, 1 left, 2 right) per frame."""
+    """The side_max signal per frame, and whether the left side won it (NaN, False where
+    neither side is seen)."""
     low = min(rests.values())
     shifted_l, shifted_r = left - (rests["left"] - low), right - (rests["right"] - low)
+    left_won = np.nan_to_num(shifted_l, nan=-np.inf) >= np.nan_to_num(shifted_r, nan=-np.inf)
     value = np.fmax(shifted_l, shifted_r)
-    side = np.where(
-        np.isnan(value),
-        0,
-        np.where(
-            np.nan_to_num(shifted_l, nan=-np.inf) >= np.nan_to_num(shifted_r, nan=-np.inf), 1, 2
-        ),
-    )
-    return value, side.astype(np.int8)
+    return value, left_won & ~np.isnan(value)
