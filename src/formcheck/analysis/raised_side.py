@@ -1,16 +1,16 @@
 """Which side of a two-sided signal is raised, each side judged against its own rest.
 
 In an oblique view the two legs (or arms) resting on the floor read different
-angles: the far leg of a patient on all fours can read ~15-20 deg more than the
+angles: the far leg of a patient on all fours can read 15-40 deg more than the
 near one. Taking the higher raw reading then names the resting leg while the
 other lifts half way, and hides most of that lift. Here each side's rest level
 is learned while the patient rests; a side's reading is shifted by how far its
 rest sits above the lower side's rest, and the higher shifted reading wins.
 
 Live, both limbs count as resting only while they read within a lift of each other, so
-that a limb held up is never learned as rest. Filmed 45-60 deg off side-on the resting
-readings can sit further apart than that: a recorded clip then learns both rests from
-the whole clip (:func:`rests_in_hindsight`).
+that a limb held up is never learned as rest. Filmed obliquely, most of all from above, the
+resting readings can sit further apart than that: a recorded clip then learns both rests
+from the whole clip (:func:`rests_in_hindsight`).
 """
 
 from __future__ import annotations
