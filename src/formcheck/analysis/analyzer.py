@@ -683,19 +683,25 @@ class ExerciseAnalyzer:
             end = rep.end_s if rep.end_s is not None else float(t[-1])
             self._close_rep(rep, end, complete=rep.counted)
 
+    def _values(self, name: str) -> np.ndarray:
+        return np.asarray(self._series[name], dtype=float)
+
+    def _store(self, name: str, values: np.ndarray) -> None:
+        """Replace a kept signal's frames with values recomputed in hindsight."""
+        self._series[name] = array("f", values.astype(np.float32).tobytes())
+
     def _relearn_raised(self, measured: np.ndarray) -> None:
         """Each side_max signal again, each side's rest learned from the whole clip, and the
         signals combined from it."""
         lift = abs(self.spec.counting.top)
         changed: set[str] = set()
         for name, source in self.spec.side_max.items():
-            left = np.asarray(self._series[f"{source}_left"], dtype=float)
-            right = np.asarray(self._series[f"{source}_right"], dtype=float)
+            left, right = self._values(f"{source}_left"), self._values(f"{source}_right")
             rests = rests_in_hindsight(left, right, lift, measured)
             if rests is None:
                 continue
             value, left_won = raised_in_hindsight(left, right, rests)
-            self._series[name] = array("f", value.astype(np.float32).tobytes())
+            self._store(name, value)
             changed.add(name)
             if name == self.spec.side_signal:
                 sides = np.where(left_won, _SIDES["left"], _SIDES["right"])
@@ -705,21 +711,17 @@ class ExerciseAnalyzer:
         for combined, sign in ((self.spec.derived, -1.0), (self.spec.sums, 1.0)):
             for name, (a, b) in combined.items():
                 if {a, b} & changed:
-                    total = np.asarray(self._series[a], dtype=float) + sign * np.asarray(
-                        self._series[b], dtype=float
-                    )
-                    self._series[name] = array("f", total.astype(np.float32).tobytes())
+                    self._store(name, self._values(a) + sign * self._values(b))
                     changed.add(name)
 
     def _relearn_consensus(self, measured: np.ndarray) -> None:
         """Sum each consensus signal again, with its parts' signs learned from this clip."""
         for name, spec in self.spec.consensus.items():
-            parts = [np.asarray(self._series[p], dtype=float) for p in spec.parts]
+            parts = [self._values(p) for p in spec.parts]
             signs = learn_signs(parts, spec.signs, measured)
             self.consensus_signs[name] = signs
             if signs != spec.signs:
-                values = combine(dict(zip(spec.parts, parts, strict=True)), spec, signs)
-                self._series[name] = array("f", values.astype(np.float32).tobytes())
+                self._store(name, combine(dict(zip(spec.parts, parts, strict=True)), spec, signs))
 
     def _replay(
         self,

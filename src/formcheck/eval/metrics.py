@@ -385,14 +385,14 @@ def overall(scores: Sequence[ClipScore]) -> Overall:
         hold_mae_s=_mean(holds),
         faults={f: t for f, t in sorted(tallies.items()) if t.tp + t.fp + t.fn},
         false_fault_rate=flagged / clean if clean else math.nan,
-        side_rate=_share(ok),
+        side_rate=_side_rate(ok),
         median_angle_error=float(np.median(angles)) if angles else math.nan,
         pose_share=_mean([s.pose_share for s in ok]),
         failed=len(scores) - len(ok),
     )
 
 
-def _share(scores: Sequence[ClipScore]) -> float:
+def _side_rate(scores: Sequence[ClipScore]) -> float:
     named = sum(s.sides_named for s in scores)
     return sum(s.sides_right for s in scores) / named if named else math.nan
 
